@@ -15,6 +15,8 @@ export interface ExecOptions {
   readonly maxOutputBytes?: number;
   /** Receives output as it arrives (for build logs written while the build runs). */
   readonly onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => void;
+  /** Aborting kills the process like a timeout does (SIGTERM, then SIGKILL 5 s later). */
+  readonly signal?: AbortSignal;
 }
 
 export interface ExecResult {
@@ -75,14 +77,21 @@ export function exec(
     let errBytes = 0;
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
+    const terminate = (): void => {
+      if (killTimer !== undefined) return;
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    };
     const timer =
       options.timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
             timedOut = true;
-            child.kill('SIGTERM');
-            killTimer = setTimeout(() => child.kill('SIGKILL'), 5000);
+            terminate();
           }, options.timeoutMs);
+    const onAbort = (): void => terminate();
+    if (options.signal?.aborted) terminate();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
 
     const keep = (chunks: Buffer[], chunk: Buffer, size: number): number => {
       chunks.push(chunk);
@@ -101,6 +110,7 @@ export function exec(
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       clearTimeout(killTimer);
+      options.signal?.removeEventListener('abort', onAbort);
       const reason =
         error.code === 'ENOENT' ? `${command}: command not found` : `${command}: ${error.message}`;
       reject(new FerryError('FERRY_EXEC_FAILED', reason, { cause: error }));
@@ -108,6 +118,7 @@ export function exec(
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
       clearTimeout(killTimer);
+      options.signal?.removeEventListener('abort', onAbort);
       const result: ExecResult = {
         command,
         args,
