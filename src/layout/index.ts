@@ -1,0 +1,50 @@
+/**
+ * The on-disk layout of a workspace's `repos/` tree, compatible with DLRN's:
+ * snapshot directories, labels, and the files consumers read in them
+ * (`commit.yaml`, `versions.csv`, `delorean.repo`, the component aggregate).
+ */
+export {
+  componentPrefix,
+  labelBaseDir,
+  shardedCommitDir,
+  snapshotDir,
+  snapshotName,
+  type SnapshotRef,
+} from './snapshot-path.js';
+export {
+  assertLabelName,
+  isValidLabelName,
+  labelPath,
+  listLabels,
+  readLabel,
+  removeLabel,
+  RESERVED_LABEL_NAMES,
+  switchLabel,
+  type LabelTarget,
+} from './labels.js';
+export {
+  BUILD_STATUSES,
+  commitYamlFields,
+  isBuildStatus,
+  parseCommitYaml,
+  renderCommitYaml,
+  type BuildStatus,
+  type SnapshotCommit,
+} from './commit-yaml.js';
+export {
+  nvrFromArtifacts,
+  parseVersionsCsv,
+  renderVersionsCsv,
+  renderVersionsRow,
+  VERSIONS_CSV_HEADER,
+  type VersionsRow,
+} from './versions-csv.js';
+export { DEFAULT_REPONAME, renderDeloreanRepo, type RepoFileInput } from './delorean-repo.js';
+export {
+  aggregateContent,
+  readAggregateHash,
+  writeAggregateRepo,
+  type AggregateResult,
+} from './aggregate-repo.js';
+export { removeStaleAsideFiles } from './stale-aside.js';
+export { dumpListOfMaps } from './pyyaml-dump.js';

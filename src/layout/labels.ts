@@ -1,0 +1,128 @@
+import { lstat, readdir, readlink, rm, stat } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
+
+import { FerryError } from '../errors.js';
+import { switchSymlink } from '../util/atomic-write.js';
+import { isSafeName } from '../util/names.js';
+import { labelBaseDir, snapshotDir, type SnapshotRef } from './snapshot-path.js';
+
+/**
+ * Names that can never be labels: they are files or directories of the layout
+ * itself (the report, the component tree), and would be overwritten or shadow
+ * them.
+ */
+export const RESERVED_LABEL_NAMES: readonly string[] = [
+  'component',
+  'repodata',
+  'report.html',
+  'status_report.html',
+  'status_report.csv',
+  'queue.html',
+  'styles.css',
+  'skiplist.txt',
+  'status.json',
+  'delorean-deps.repo',
+];
+
+/** `xx` shard directories are the first two characters of a commit hash. */
+const SHARD_LIKE = /^[0-9a-f]{2}$/i;
+
+/** True when `name` can name a label: a safe path component, not a layout name, not a shard directory. */
+export function isValidLabelName(name: string): boolean {
+  return isSafeName(name) && !RESERVED_LABEL_NAMES.includes(name) && !SHARD_LIKE.test(name);
+}
+
+/** Throws FERRY_INVALID_NAME unless `name` can be a label (see isValidLabelName). */
+export function assertLabelName(name: string): string {
+  if (!isValidLabelName(name)) {
+    const why = !isSafeName(name)
+      ? "use letters, digits, '.', '_', '+', '-' (no '/', no '..', no leading '.' or '-')"
+      : SHARD_LIKE.test(name)
+        ? 'two hexadecimal characters name a shard directory of repos/'
+        : 'the name is used by the repository layout';
+    throw new FerryError('FERRY_INVALID_NAME', `invalid label name ${JSON.stringify(name)}: ${why}`);
+  }
+  return name;
+}
+
+/** Where a label's symlink lives: `repos/<label>` or `repos/component/<c>/<label>`. */
+export function labelPath(reposDir: string, label: string, component?: string | null): string {
+  return join(labelBaseDir(reposDir, component), assertLabelName(label));
+}
+
+/**
+ * Points a label at a snapshot: a relative symlink (`xx/yy/<hash>`, as DLRN
+ * makes them), created beside the old one and renamed over it, so readers see
+ * the old snapshot or the new one and never a missing label. The label lives
+ * in the snapshot's component directory when `ref.component` is set.
+ * Returns the symlink's path.
+ */
+export async function switchLabel(reposDir: string, label: string, ref: SnapshotRef): Promise<string> {
+  const link = labelPath(reposDir, label, ref.component);
+  const target = snapshotDir(reposDir, ref);
+  const info = await stat(target).catch(() => null);
+  if (!info?.isDirectory()) {
+    throw new FerryError('FERRY_NOT_FOUND', `cannot point label ${label} at ${target}: no such snapshot`);
+  }
+  const existing = await lstat(link).catch(() => null);
+  if (existing && !existing.isSymbolicLink()) {
+    throw new FerryError(
+      'FERRY_CONFLICT',
+      `${link} is not a symlink: it cannot be switched as a label (an aggregate label directory?)`,
+    );
+  }
+  await switchSymlink(relative(labelBaseDir(reposDir, ref.component), target), link);
+  return link;
+}
+
+/** Where a label points. */
+export interface LabelTarget {
+  readonly label: string;
+  readonly component: string | null;
+  /** The symlink's content, relative to its directory (`xx/yy/<hash>`). */
+  readonly target: string;
+  /** Absolute snapshot directory. */
+  readonly dir: string;
+  /** `<commit>_<distro8>[_<extended8>]`. */
+  readonly name: string;
+}
+
+/** Reads a label; null when it does not exist or is not a symlink (an aggregate directory). */
+export async function readLabel(
+  reposDir: string,
+  label: string,
+  component?: string | null,
+): Promise<LabelTarget | null> {
+  const base = labelBaseDir(reposDir, component);
+  const link = labelPath(reposDir, label, component);
+  let target: string;
+  try {
+    target = await readlink(link);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EINVAL') return null;
+    throw error;
+  }
+  const dir = resolve(base, target);
+  return { label, component: component ?? null, target, dir, name: basename(dir) };
+}
+
+/** Every label of `repos/` (or of one component): symlinks pointing into the shard directories. */
+export async function listLabels(reposDir: string, component?: string | null): Promise<LabelTarget[]> {
+  const base = labelBaseDir(reposDir, component);
+  const entries = await readdir(base, { withFileTypes: true }).catch(() => []);
+  const labels: LabelTarget[] = [];
+  for (const entry of entries) {
+    if (!entry.isSymbolicLink() || !isValidLabelName(entry.name)) continue;
+    const found = await readLabel(reposDir, entry.name, component);
+    if (found && /^[^/]{2}\/[^/]{2}\/[^/]+$/.test(found.target)) labels.push(found);
+  }
+  return labels.sort((a, b) => a.label.localeCompare(b.label));
+}
+
+/** Removes a label's symlink (not the snapshot). */
+export async function removeLabel(reposDir: string, label: string, component?: string | null): Promise<void> {
+  const link = labelPath(reposDir, label, component);
+  const info = await lstat(link).catch(() => null);
+  if (info?.isSymbolicLink()) await rm(link);
+}
