@@ -93,7 +93,9 @@ export function renderCommitYaml(commit: SnapshotCommit): string {
 
 function nullable(value: unknown): string | null {
   if (value === undefined || value === null || value === 'None') return null;
-  return String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 function numberOf(value: unknown, field: string, file: string): number {
