@@ -52,6 +52,11 @@ python3-six python3-six
 python3-urllib3 python3-urllib3
 python3-certifi python3-certifi
 python3-dateutil python3-dateutil"
+  # rpm's and libsolv's Python bindings: reference implementations for the rpm/ tests.
+  { /usr/bin/python3 -c 'import rpm, hawkey' || python3 -c 'import rpm, hawkey'; } >/dev/null 2>&1 ||
+    needed="$needed
+python3-rpm python3-rpm
+python3-hawkey python3-hawkey"
 fi
 if command -v dnf >/dev/null 2>&1 && ! dnf repoclosure --help >/dev/null 2>&1; then
   needed="$needed
