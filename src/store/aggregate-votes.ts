@@ -1,0 +1,112 @@
+import type { Kysely } from 'kysely';
+
+import { toAggregateVote, type AggregateVoteRecord } from './records.js';
+import type { Database } from './schema.js';
+import type { StoreContext } from './store-context.js';
+import type { TimestampRange } from './votes.js';
+
+/** A CI vote to record on an aggregate hash (components). */
+export interface NewAggregateVote {
+  readonly refHash: string;
+  readonly ciName: string;
+  readonly ciUrl?: string | null;
+  readonly ciVote: boolean;
+  readonly ciInProgress?: boolean;
+  readonly timestamp?: number;
+  readonly notes?: string | null;
+  readonly user?: string | null;
+}
+
+/** Filters of `findAggregateVotes` (DLRN's GraphQL `civoteAgg` query). */
+export interface AggregateVoteFilter {
+  readonly refHash?: string;
+  readonly ciName?: string;
+  readonly ciVote?: boolean;
+  readonly ciInProgress?: boolean;
+  readonly timestamp?: TimestampRange;
+  readonly user?: string;
+  /** Only the votes on the aggregate hash that received the newest vote. */
+  readonly lastRefHash?: boolean;
+  /** Default 100. */
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export async function recordAggregateVote(
+  ctx: StoreContext,
+  input: NewAggregateVote,
+): Promise<AggregateVoteRecord> {
+  const row = await ctx.db
+    .insertInto('civotes_agg')
+    .values({
+      ref_hash: input.refHash,
+      ci_name: input.ciName,
+      ci_url: input.ciUrl ?? '',
+      ci_vote: input.ciVote ? 1 : 0,
+      ci_in_progress: input.ciInProgress ? 1 : 0,
+      timestamp: input.timestamp ?? ctx.clock(),
+      notes: input.notes ?? '',
+      user: input.user ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toAggregateVote(row);
+}
+
+/** Every vote on one aggregate hash in the order they came (DLRN's `agg_status`). */
+export async function aggregateVotes(
+  ctx: StoreContext,
+  refHash: string,
+  options: { readonly success?: boolean } = {},
+): Promise<AggregateVoteRecord[]> {
+  let query = ctx.db.selectFrom('civotes_agg').selectAll().where('ref_hash', '=', refHash);
+  if (options.success !== undefined) query = query.where('ci_vote', '=', options.success ? 1 : 0);
+  const rows = await query.orderBy('id').execute();
+  return rows.map(toAggregateVote);
+}
+
+export function findAggregateVotesQuery(db: Kysely<Database>, filter: AggregateVoteFilter, refHash?: string) {
+  let query = db.selectFrom('civotes_agg').selectAll();
+  const hash = refHash ?? filter.refHash;
+  if (hash !== undefined) query = query.where('ref_hash', '=', hash);
+  if (filter.ciName !== undefined) query = query.where('ci_name', '=', filter.ciName);
+  if (filter.ciVote !== undefined) query = query.where('ci_vote', '=', filter.ciVote ? 1 : 0);
+  if (filter.ciInProgress !== undefined)
+    query = query.where('ci_in_progress', '=', filter.ciInProgress ? 1 : 0);
+  if (filter.user !== undefined) query = query.where('user', '=', filter.user);
+  const range = filter.timestamp;
+  if (range?.gt !== undefined) query = query.where('timestamp', '>', range.gt);
+  if (range?.gte !== undefined) query = query.where('timestamp', '>=', range.gte);
+  if (range?.lt !== undefined) query = query.where('timestamp', '<', range.lt);
+  if (range?.lte !== undefined) query = query.where('timestamp', '<=', range.lte);
+  if (range?.eq !== undefined) query = query.where('timestamp', '=', range.eq);
+  return query
+    .orderBy('id', 'desc')
+    .limit(filter.limit ?? 100)
+    .offset(filter.offset ?? 0);
+}
+
+/**
+ * Aggregate votes matching `filter`, newest (highest id) first, one page.
+ * With `lastRefHash`, the hash of the newest vote (by timestamp) replaces any
+ * `refHash`; the API rejects combining the two as DLRN does.
+ */
+export async function findAggregateVotes(
+  ctx: StoreContext,
+  filter: AggregateVoteFilter = {},
+): Promise<AggregateVoteRecord[]> {
+  let refHash: string | undefined;
+  if (filter.lastRefHash) {
+    const newest = await ctx.db
+      .selectFrom('civotes_agg')
+      .select('ref_hash')
+      .orderBy('timestamp', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!newest) return [];
+    refHash = newest.ref_hash;
+  }
+  const rows = await findAggregateVotesQuery(ctx.db, filter, refHash).execute();
+  return rows.map(toAggregateVote);
+}

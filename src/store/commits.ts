@@ -1,0 +1,399 @@
+import { sql, type Insertable, type Kysely } from 'kysely';
+
+import { FerryError } from '../errors.js';
+import {
+  FLAG_PURGED,
+  isBuildStatus,
+  isCommitType,
+  toCommit,
+  type BuildStatus,
+  type CommitRecord,
+  type CommitType,
+} from './records.js';
+import type { CommitsTable, Database } from './schema.js';
+import type { StoreContext } from './store-context.js';
+
+/** A finished build attempt to record (DLRN's Commit row). */
+export interface NewCommit {
+  readonly projectName: string;
+  readonly commitHash: string;
+  readonly distroHash: string;
+  readonly extendedHash?: string | null;
+  readonly commitBranch?: string | null;
+  readonly component?: string | null;
+  /** Default `rpm`. */
+  readonly type?: CommitType;
+  readonly status: BuildStatus;
+  readonly dtCommit?: number | null;
+  readonly dtDistro?: number | null;
+  readonly dtExtended?: number | null;
+  readonly dtBuild?: number | null;
+  readonly repoDir?: string | null;
+  readonly distgitDir?: string | null;
+  /** Built files, relative to the workspace (`repos/xx/yy/<dir>/foo-1.0-1.el9.noarch.rpm`). */
+  readonly artifacts?: readonly string[] | null;
+  readonly nvr?: string | null;
+  readonly notes?: string | null;
+  readonly versionsCsv?: string | null;
+  readonly flags?: number;
+  readonly notified?: boolean;
+}
+
+/**
+ * Filters of `findCommits`, DLRN's `getCommits` plus the GraphQL `commits`
+ * query. Every given field narrows the result.
+ */
+export interface CommitFilter {
+  readonly project?: string;
+  readonly component?: string;
+  readonly status?: BuildStatus;
+  readonly withoutStatus?: BuildStatus;
+  /** Default `rpm` (as DLRN); `null` for every type. */
+  readonly type?: CommitType | null;
+  /** Built strictly after (dt_build > since). */
+  readonly since?: number;
+  /** Built strictly before, or never stamped (legacy rows; what DLRN's purge means to select). */
+  readonly before?: number;
+  readonly commitHash?: string;
+  readonly distroHash?: string;
+  readonly extendedHash?: string;
+  /** Newest first (`desc`, the default) or oldest first, by id. */
+  readonly order?: 'asc' | 'desc';
+  /** No limit when absent. */
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** The hashes that name one snapshot. */
+export interface SnapshotHashes {
+  readonly commitHash: string;
+  readonly distroHash: string;
+  /** When absent, any extended hash matches (DLRN's compatibility rule). */
+  readonly extendedHash?: string | null;
+}
+
+export function commitRow(input: NewCommit): Insertable<CommitsTable> {
+  const type = input.type ?? 'rpm';
+  if (!isCommitType(type)) throw new FerryError('FERRY_USAGE', `unknown commit type ${JSON.stringify(type)}`);
+  if (!isBuildStatus(input.status)) {
+    throw new FerryError('FERRY_USAGE', `unknown build status ${JSON.stringify(input.status)}`);
+  }
+  return {
+    type,
+    project_name: input.projectName,
+    commit_hash: input.commitHash,
+    distro_hash: input.distroHash,
+    extended_hash: input.extendedHash ?? null,
+    commit_branch: input.commitBranch ?? null,
+    component: input.component ?? null,
+    status: input.status,
+    dt_commit: input.dtCommit ?? null,
+    dt_distro: input.dtDistro ?? null,
+    dt_extended: input.dtExtended ?? null,
+    dt_build: input.dtBuild ?? null,
+    repo_dir: input.repoDir ?? null,
+    distgit_dir: input.distgitDir ?? null,
+    artifacts: input.artifacts && input.artifacts.length > 0 ? input.artifacts.join(',') : null,
+    nvr: input.nvr ?? null,
+    notes: input.notes ?? null,
+    versions_csv: input.versionsCsv ?? null,
+    flags: input.flags ?? 0,
+    notified: input.notified ? 1 : 0,
+  };
+}
+
+/** Records a finished build attempt as is (imports, remote imports, tests); the chaser uses finishBuild. */
+export async function recordCommit(ctx: StoreContext, input: NewCommit): Promise<CommitRecord> {
+  const row = await ctx.db
+    .insertInto('commits')
+    .values(commitRow(input))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toCommit(row);
+}
+
+export async function getCommit(ctx: StoreContext, id: number): Promise<CommitRecord | undefined> {
+  const row = await ctx.db.selectFrom('commits').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toCommit(row);
+}
+
+/** The query of `findCommits` (exported so tests can EXPLAIN it). */
+export function findCommitsQuery(db: Kysely<Database>, filter: CommitFilter) {
+  let query = db.selectFrom('commits').selectAll();
+  const type = filter.type === undefined ? 'rpm' : filter.type;
+  if (type !== null) query = query.where('type', '=', type);
+  if (filter.project !== undefined) query = query.where('project_name', '=', filter.project);
+  if (filter.component !== undefined) query = query.where('component', '=', filter.component);
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (filter.withoutStatus !== undefined) query = query.where('status', '!=', filter.withoutStatus);
+  if (filter.since !== undefined) query = query.where('dt_build', '>', filter.since);
+  if (filter.before !== undefined) {
+    const before = filter.before;
+    query = query.where((eb) => eb.or([eb('dt_build', 'is', null), eb('dt_build', '<', before)]));
+  }
+  if (filter.commitHash !== undefined) query = query.where('commit_hash', '=', filter.commitHash);
+  if (filter.distroHash !== undefined) query = query.where('distro_hash', '=', filter.distroHash);
+  if (filter.extendedHash !== undefined) query = query.where('extended_hash', '=', filter.extendedHash);
+  query = query.orderBy('id', filter.order ?? 'desc');
+  if (filter.limit !== undefined) query = query.limit(filter.limit);
+  if (filter.offset !== undefined && filter.offset > 0) {
+    // SQLite accepts OFFSET only after a LIMIT; this one is larger than any table.
+    if (filter.limit === undefined) query = query.limit(Number.MAX_SAFE_INTEGER);
+    query = query.offset(filter.offset);
+  }
+  return query;
+}
+
+/** Commits matching `filter`, newest first unless `order: 'asc'`. */
+export async function findCommits(ctx: StoreContext, filter: CommitFilter = {}): Promise<CommitRecord[]> {
+  const rows = await findCommitsQuery(ctx.db, filter).execute();
+  return rows.map(toCommit);
+}
+
+/**
+ * The newest successful build of a snapshot's hashes (DLRN's `_get_commit`):
+ * what report_result, promote, repo_status and promotions look up.
+ */
+export function successfulCommitQuery(db: Kysely<Database>, hashes: SnapshotHashes) {
+  let query = db
+    .selectFrom('commits')
+    .selectAll()
+    .where('commit_hash', '=', hashes.commitHash)
+    .where('distro_hash', '=', hashes.distroHash)
+    .where('status', '=', 'SUCCESS');
+  if (hashes.extendedHash) query = query.where('extended_hash', '=', hashes.extendedHash);
+  return query.orderBy('id', 'desc').limit(1);
+}
+
+export async function findSuccessfulCommit(
+  ctx: StoreContext,
+  hashes: SnapshotHashes,
+): Promise<CommitRecord | undefined> {
+  const row = await successfulCommitQuery(ctx.db, hashes).executeTakeFirst();
+  return row && toCommit(row);
+}
+
+/**
+ * The newest build of a package that is not in `excludeStatus` (default
+ * RETRY: those are retried), DLRN's `getLastProcessedCommit`. The chaser
+ * continues from its upstream commit.
+ */
+export async function lastProcessedCommit(
+  ctx: StoreContext,
+  project: string,
+  options: { readonly type?: CommitType; readonly excludeStatus?: BuildStatus | null } = {},
+): Promise<CommitRecord | undefined> {
+  let query = ctx.db
+    .selectFrom('commits')
+    .selectAll()
+    .where('project_name', '=', project)
+    .where('type', '=', options.type ?? 'rpm');
+  const exclude = options.excludeStatus === undefined ? 'RETRY' : options.excludeStatus;
+  if (exclude !== null) query = query.where('status', '!=', exclude);
+  const row = await query.orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row && toCommit(row);
+}
+
+/** The newest build (by build time) of a package on a source branch, RETRY excluded (DLRN's `getLastBuiltCommit`). */
+export async function lastBuiltCommit(
+  ctx: StoreContext,
+  project: string,
+  branch: string,
+  options: { readonly type?: CommitType } = {},
+): Promise<CommitRecord | undefined> {
+  const row = await ctx.db
+    .selectFrom('commits')
+    .selectAll()
+    .where('project_name', '=', project)
+    .where('commit_branch', '=', branch)
+    .where('type', '=', options.type ?? 'rpm')
+    .where('status', '!=', 'RETRY')
+    .orderBy('dt_build', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && toCommit(row);
+}
+
+/** The newest successful build of a package: the RPMs every snapshot links to. */
+export async function latestSuccessfulBuild(
+  ctx: StoreContext,
+  project: string,
+  options: { readonly type?: CommitType; readonly component?: string } = {},
+): Promise<CommitRecord | undefined> {
+  const [commit] = await findCommits(ctx, {
+    project,
+    status: 'SUCCESS',
+    type: options.type ?? 'rpm',
+    ...(options.component === undefined ? {} : { component: options.component }),
+    limit: 1,
+  });
+  return commit;
+}
+
+/** Filters of `lastBuildsPerProject`. */
+export interface LastBuildsFilter {
+  readonly type?: CommitType;
+  /** Only builds with this status (e.g. SUCCESS: the newest good build of each package). */
+  readonly status?: BuildStatus;
+  /** Skip builds with this status (e.g. RETRY: the newest processed build of each package). */
+  readonly withoutStatus?: BuildStatus;
+  readonly component?: string;
+  readonly projects?: readonly string[];
+}
+
+export function lastBuildsQuery(db: Kysely<Database>, filter: LastBuildsFilter) {
+  return db
+    .selectFrom('commits')
+    .selectAll()
+    .where('id', 'in', (eb) => {
+      let newest = eb
+        .selectFrom('commits')
+        .select((inner) => inner.fn.max('id').as('id'))
+        .where('type', '=', filter.type ?? 'rpm');
+      if (filter.status !== undefined) newest = newest.where('status', '=', filter.status);
+      if (filter.withoutStatus !== undefined) newest = newest.where('status', '!=', filter.withoutStatus);
+      if (filter.component !== undefined) newest = newest.where('component', '=', filter.component);
+      if (filter.projects !== undefined) {
+        newest = newest.where('project_name', 'in', filter.projects.length > 0 ? [...filter.projects] : ['']);
+      }
+      return newest.groupBy('project_name');
+    })
+    .orderBy('project_name');
+}
+
+/**
+ * The newest build of every package in one query, sorted by package name:
+ * `ferry status`, the consistency check, versions.csv and GraphQL packageStatus.
+ */
+export async function lastBuildsPerProject(
+  ctx: StoreContext,
+  filter: LastBuildsFilter = {},
+): Promise<CommitRecord[]> {
+  const rows = await lastBuildsQuery(ctx.db, filter).execute();
+  return rows.map(toCommit);
+}
+
+/**
+ * DLRN's "already handled" test before queueing a candidate: a non-RETRY build
+ * of the same hashes exists, or one of the same commit time with the same
+ * distro and extended hashes (two upstream commits with one timestamp).
+ */
+export async function isAlreadyBuilt(
+  ctx: StoreContext,
+  candidate: {
+    readonly commitHash: string;
+    readonly distroHash: string;
+    readonly extendedHash?: string | null;
+    readonly dtCommit?: number | null;
+    readonly type?: CommitType;
+  },
+): Promise<boolean> {
+  const extended = candidate.extendedHash ?? null;
+  const row = await ctx.db
+    .selectFrom('commits')
+    .select('id')
+    .where('type', '=', candidate.type ?? 'rpm')
+    .where('status', '!=', 'RETRY')
+    .where('distro_hash', '=', candidate.distroHash)
+    .where((eb) => (extended === null ? eb('extended_hash', 'is', null) : eb('extended_hash', '=', extended)))
+    .where((eb) => {
+      const sameCommit = eb('commit_hash', '=', candidate.commitHash);
+      const dtCommit = candidate.dtCommit;
+      return dtCommit === undefined || dtCommit === null
+        ? sameCommit
+        : eb.or([sameCommit, eb('dt_commit', '=', dtCommit)]);
+    })
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** How many RETRY attempts a package's commit already had (DLRN's `timesretried`). */
+export async function countRetries(
+  ctx: StoreContext,
+  project: string,
+  commitHash: string,
+  distroHash: string,
+): Promise<number> {
+  const row = await ctx.db
+    .selectFrom('commits')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('project_name', '=', project)
+    .where('commit_hash', '=', commitHash)
+    .where('distro_hash', '=', distroHash)
+    .where('status', '=', 'RETRY')
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Changes a recorded build's status (DLRN marks a build FAILED when syncing its repo fails afterwards). */
+export async function setCommitStatus(
+  ctx: StoreContext,
+  id: number,
+  status: BuildStatus,
+  notes?: string | null,
+): Promise<void> {
+  if (!isBuildStatus(status))
+    throw new FerryError('FERRY_USAGE', `unknown build status ${JSON.stringify(status)}`);
+  const result = await ctx.db
+    .updateTable('commits')
+    .set(notes === undefined ? { status } : { status, notes })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) throw new FerryError('FERRY_NOT_FOUND', `no commit with id ${id}`);
+}
+
+/** Marks that a failure notification went out for this build. */
+export async function markNotified(ctx: StoreContext, id: number): Promise<void> {
+  await ctx.db.updateTable('commits').set({ notified: 1 }).where('id', '=', id).execute();
+}
+
+/** Sets the purged flag on these commits (their snapshot files were removed); returns how many changed. */
+export async function markPurged(ctx: StoreContext, ids: readonly number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  let changed = 0;
+  // Chunks keep the parameter count far below both dialects' limits.
+  for (let i = 0; i < ids.length; i += 500) {
+    const result = await ctx.db
+      .updateTable('commits')
+      .set({ flags: sql<number>`flags | ${FLAG_PURGED}` })
+      .where('id', 'in', ids.slice(i, i + 500))
+      .where(sql<boolean>`(flags & ${FLAG_PURGED}) = 0`)
+      .executeTakeFirst();
+    changed += Number(result.numUpdatedRows);
+  }
+  return changed;
+}
+
+/**
+ * Deletes a build record: how DLRN rechecks a failed package (the chaser then
+ * builds its commit again). A commit that votes or promotions refer to is not
+ * deleted (FERRY_CONFLICT): history is never dropped silently.
+ */
+export async function deleteCommit(ctx: StoreContext, id: number): Promise<void> {
+  const referenced = await ctx.db
+    .selectFrom('civotes')
+    .select('id')
+    .where('commit_id', '=', id)
+    .union(ctx.db.selectFrom('promotions').select('id').where('commit_id', '=', id))
+    .limit(1)
+    .executeTakeFirst();
+  if (referenced) {
+    throw new FerryError('FERRY_CONFLICT', `commit ${id} has votes or promotions; it cannot be deleted`);
+  }
+  const result = await ctx.db.deleteFrom('commits').where('id', '=', id).executeTakeFirst();
+  if (result.numDeletedRows === 0n) throw new FerryError('FERRY_NOT_FOUND', `no commit with id ${id}`);
+}
+
+/** Every component that has builds, sorted (DLRN's `get_component_list`). */
+export async function commitComponents(ctx: StoreContext): Promise<string[]> {
+  const rows = await ctx.db
+    .selectFrom('commits')
+    .select('component')
+    .distinct()
+    .where('component', 'is not', null)
+    .orderBy('component')
+    .execute();
+  return rows.map((row) => row.component).filter((c): c is string => c !== null);
+}
