@@ -1,8 +1,8 @@
-import { lstat, readdir, readlink, rm, stat } from 'node:fs/promises';
+import { lstat, readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 
 import { FerryError } from '../errors.js';
-import { switchSymlink } from '../util/atomic-write.js';
+import { asidePath } from '../util/atomic-write.js';
 import { isSafeName } from '../util/names.js';
 import { labelBaseDir, snapshotDir, type SnapshotRef } from './snapshot-path.js';
 
@@ -54,10 +54,17 @@ export function labelPath(reposDir: string, label: string, component?: string | 
  * Points a label at a snapshot: a relative symlink (`xx/yy/<hash>`, as DLRN
  * makes them), created beside the old one and renamed over it, so readers see
  * the old snapshot or the new one and never a missing label. The label lives
- * in the snapshot's component directory when `ref.component` is set.
+ * in the snapshot's component directory when `ref.component` is set. A
+ * process killed between the two steps leaves only a `.<label>.<pid>.*.tmp`
+ * link, which removeStaleAsideFiles cleans.
  * Returns the symlink's path.
  */
-export async function switchLabel(reposDir: string, label: string, ref: SnapshotRef): Promise<string> {
+export async function switchLabel(
+  reposDir: string,
+  label: string,
+  ref: SnapshotRef,
+  options: { readonly beforeRename?: () => void | Promise<void> } = {},
+): Promise<string> {
   const link = labelPath(reposDir, label, ref.component);
   const target = snapshotDir(reposDir, ref);
   const info = await stat(target).catch(() => null);
@@ -71,7 +78,16 @@ export async function switchLabel(reposDir: string, label: string, ref: Snapshot
       `${link} is not a symlink: it cannot be switched as a label (an aggregate label directory?)`,
     );
   }
-  await switchSymlink(relative(labelBaseDir(reposDir, ref.component), target), link);
+  const tmp = asidePath(link);
+  await symlink(relative(labelBaseDir(reposDir, ref.component), target), tmp);
+  try {
+    // A hook between the new link and the rename: crash tests stop the process here.
+    await options.beforeRename?.();
+    await rename(tmp, link);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
   return link;
 }
 
