@@ -57,6 +57,11 @@ python3-dateutil python3-dateutil"
     needed="$needed
 python3-rpm python3-rpm
 python3-hawkey python3-hawkey"
+  # pbr: the reference for the build/ port of its git-tag versioning.
+  { /usr/bin/python3 -c 'import pbr.version, setuptools' || python3 -c 'import pbr.version, setuptools'; } >/dev/null 2>&1 ||
+    needed="$needed
+python3-pbr python3-pbr
+python3-setuptools python3-setuptools"
 fi
 if command -v dnf >/dev/null 2>&1 && ! dnf repoclosure --help >/dev/null 2>&1; then
   needed="$needed
