@@ -46,22 +46,24 @@ describe('parseEvr', () => {
 });
 
 describe('formatEvr', () => {
-  it('leaves out absent and zero epochs unless asked to keep a written zero', () => {
+  it('leaves out absent and 0 epochs like libsolv, unless asked to keep a written zero', () => {
     const evrs = [
       { epoch: 1, version: '2.0', release: '3' },
       { epoch: 0, version: '2.0', release: '3' },
       { epoch: '0', version: '2.0' },
       { version: '2.0' },
       { epoch: '00', version: '1', release: '' },
+      { epoch: '0', version: '1:2' },
     ];
 
-    expect(evrs.map((evr) => formatEvr(evr))).toEqual(['1:2.0-3', '2.0-3', '2.0', '2.0', '1']);
+    expect(evrs.map((evr) => formatEvr(evr))).toEqual(['1:2.0-3', '2.0-3', '2.0', '2.0', '00:1', '0:1:2']);
     expect(evrs.map((evr) => formatEvr(evr, { keepZeroEpoch: true }))).toEqual([
       '1:2.0-3',
       '0:2.0-3',
       '0:2.0',
       '2.0',
       '00:1',
+      '0:1:2',
     ]);
   });
 });

@@ -85,20 +85,18 @@ function epochText(epoch: number | string): string {
   return typeof epoch === 'number' ? String(epoch) : epoch;
 }
 
-/** True when the epoch is absent or reads as zero (`0`, `00`). */
-function isZeroEpoch(epoch: number | string | undefined): boolean {
-  if (!hasEpoch(epoch)) return true;
-  return typeof epoch === 'number' ? epoch === 0 : /^0*$/.test(epoch) || Number.parseInt(epoch, 10) === 0;
-}
-
 /**
- * `[epoch:]version[-release]`. The epoch is left out when absent or zero, as
- * dnf and rpm print NEVRAs, unless `keepZeroEpoch` asks to keep a written `0`.
+ * `[epoch:]version[-release]` as dnf prints it (libsolv's makeevr_parts): an
+ * absent, empty or `0` epoch is left out, except when the version itself
+ * starts with `digits:` (then `0:` keeps the text unambiguous).
+ * `keepZeroEpoch` prints a written `0` anyway (rpm -q prints the header text).
  */
 export function formatEvr(evr: EvrRange | Evr, options: { readonly keepZeroEpoch?: boolean } = {}): string {
   const epoch = evr.epoch;
-  const showEpoch = hasEpoch(epoch) && (options.keepZeroEpoch === true || !isZeroEpoch(epoch));
-  let text = showEpoch ? `${epochText(epoch)}:${evr.version ?? ''}` : (evr.version ?? '');
+  const version = evr.version ?? '';
+  const zero = epoch === 0 || epoch === '0';
+  const showEpoch = hasEpoch(epoch) && (options.keepZeroEpoch === true || !zero || /^\d+:/.test(version));
+  let text = showEpoch ? `${epochText(epoch)}:${version}` : version;
   if (evr.release !== undefined && evr.release !== '') text += `-${evr.release}`;
   return text;
 }
@@ -208,4 +206,70 @@ function epochValue(epoch: number | string): number {
  */
 export function evrSatisfies(provide: EvrRange, require: EvrRange): boolean {
   return rangesOverlap(provide, require);
+}
+
+/** rpm's comparison operators (lib/rpmds.c ReqComparisons), alternates included. */
+const OPERATOR_FLAGS: ReadonlyMap<string, DependencyFlag> = new Map([
+  ['<', 'LT'],
+  ['<=', 'LE'],
+  ['=<', 'LE'],
+  ['=', 'EQ'],
+  ['==', 'EQ'],
+  ['>=', 'GE'],
+  ['=>', 'GE'],
+  ['>', 'GT'],
+]);
+
+const FLAG_OPERATORS: Readonly<Record<DependencyFlag, string>> = {
+  LT: '<',
+  LE: '<=',
+  EQ: '=',
+  GE: '>=',
+  GT: '>',
+};
+
+/** The flag of a comparison operator as rpm reads it (`=<` and `==` too), or undefined. */
+export function flagFromOperator(operator: string): DependencyFlag | undefined {
+  return OPERATOR_FLAGS.get(operator);
+}
+
+/** The operator rpm and dnf print for a flag. */
+export function operatorFromFlag(flag: DependencyFlag): string {
+  return FLAG_OPERATORS[flag];
+}
+
+/**
+ * Splits a dependency's EVR the way createrepo_c does (cr_str_to_evr), so the
+ * result equals what repodata carries: the epoch is the text before `:` when
+ * strtol reads all of it as a number, `"0"` when there is none; the release
+ * follows the FIRST `-` after the epoch (rpm's own parseEVR takes the last;
+ * rpmbuild refuses EVRs with two `-` anyway); an empty release is absent.
+ * A non-numeric epoch (`abc:1.0`) makes createrepo_c drop the dependency: here
+ * it is an error.
+ *
+ * @example
+ *   parseDependencyEvr('1:2.0-3') // { epoch: '1', version: '2.0', release: '3' }
+ *   parseDependencyEvr('2.0')     // { epoch: '0', version: '2.0' }
+ */
+export function parseDependencyEvr(text: string): { epoch: string; version: string; release?: string } {
+  const colon = text.indexOf(':');
+  let epoch = '0';
+  let rest = text;
+  if (colon >= 0) {
+    const head = text.slice(0, colon);
+    if (!/^[\t\n\v\f\r ]*[+-]?\d+$/.test(head) && head !== '') {
+      throw new FerryError(
+        'FERRY_DEPENDENCY_INVALID',
+        `epoch ${JSON.stringify(head)} of ${JSON.stringify(text)} is not a number`,
+      );
+    }
+    if (head !== '') epoch = head;
+    rest = text.slice(colon + 1);
+  }
+  const dash = rest.indexOf('-');
+  if (dash < 0) return { epoch, version: rest };
+  const release = rest.slice(dash + 1);
+  return release === ''
+    ? { epoch, version: rest.slice(0, dash) }
+    : { epoch, version: rest.slice(0, dash), release };
 }
