@@ -1,0 +1,225 @@
+import { basename, extname } from 'node:path';
+
+import type {
+  Catalog,
+  CatalogPackage,
+  ProblemRef,
+  Release,
+  SourceRef,
+  TagSettings,
+  YamlMap,
+} from './catalog-model.js';
+import { buildReleases } from './build-releases.js';
+import { expandPackage, type Expansion, type Templates } from './expand-package.js';
+import { mergeInfos, type MergedInfo, type MergedItem } from './merge-infos.js';
+import type { CatalogSources } from './read-catalog-files.js';
+import { checkPackage, checkTemplateTags, type RuleContext } from './validate-package.js';
+import { isYamlList, isYamlMap, scalarText } from './yaml-parse.js';
+
+/**
+ * Tags rdoinfo and DLRN use without a tag file: `dependency` marks packages
+ * RDO rebuilds as dependencies (deps.yml's templates), `build-tags-only`
+ * makes DLRN build only upstream tags; `under-review` and `version-locked`
+ * have tag files in rdoinfo but are conventions of the format.
+ */
+export const CONVENTIONAL_TAGS = ['dependency', 'under-review', 'version-locked', 'build-tags-only'] as const;
+
+/** Variants of a release tag: upper-constraints pins (`caracal-uc`), and the Python 3 ones of old releases. */
+export const RELEASE_TAG_SUFFIXES = ['-uc', '-py3-uc'] as const;
+
+/** The pure part of loading: merged files -> packages, releases, and every problem (not yet located). */
+export interface BuiltCatalog {
+  readonly catalog: Omit<Catalog, 'problems'>;
+  readonly problems: readonly ProblemRef[];
+}
+
+interface Built {
+  readonly item: MergedItem;
+  readonly expansion: Expansion;
+  readonly pkg: CatalogPackage;
+  readonly entryRef: SourceRef;
+}
+
+function asString(value: YamlMap[string] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A package record from expanded fields. */
+export function toCatalogPackage(
+  fields: YamlMap,
+  definedIn: readonly SourceRef[],
+  appliedTag: string | undefined,
+): CatalogPackage {
+  const tags = fields.tags;
+  const buildsysTags = fields['buildsys-tags'];
+  const maintainers = fields.maintainers;
+  return {
+    name: scalarText(fields.name),
+    project: scalarText(fields.project),
+    conf: asString(fields.conf),
+    upstream:
+      asString(fields.upstream) ?? (isYamlList(fields.upstream) ? asString(fields.upstream[0]) : undefined),
+    distgit: asString(fields.distgit),
+    masterDistgit: asString(fields['master-distgit']),
+    distgitPath: asString(fields['distgit-path']),
+    component: asString(fields.component),
+    maintainers: isYamlList(maintainers) ? maintainers.filter((m): m is string => typeof m === 'string') : [],
+    sourceBranch: asString(fields['source-branch']),
+    distroBranch: asString(fields['distro-branch']),
+    tags: isYamlMap(tags) ? (tags as { readonly [tag: string]: TagSettings }) : {},
+    buildsysTags: isYamlMap(buildsysTags) ? (buildsysTags as { readonly [tag: string]: string | null }) : {},
+    appliedTag,
+    fields,
+    definedIn,
+  };
+}
+
+function declaredTags(merged: MergedInfo, releases: readonly Release[]): Set<string> {
+  const known = new Set<string>(CONVENTIONAL_TAGS);
+  for (const release of releases) {
+    known.add(release.name);
+    for (const suffix of RELEASE_TAG_SUFFIXES) known.add(release.name + suffix);
+  }
+  // A tag file (tags/<tag>.yml, packages with only tags) declares its tag.
+  for (const file of merged.tagFiles) known.add(basename(file, extname(file)));
+  return known;
+}
+
+function definitionsOf(item: MergedItem, merged: MergedInfo): SourceRef[] {
+  const seen = new Set<string>();
+  const refs: SourceRef[] = [];
+  for (const part of item.parts) {
+    if (merged.overlayFiles.has(part.file)) continue;
+    const key = `${part.file}\0${part.base.join('\0')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    refs.push({ file: part.file, path: part.base });
+  }
+  return refs;
+}
+
+function checkDuplicates(built: readonly Built[], problems: ProblemRef[]): void {
+  const byName = new Map<string, Built[]>();
+  for (const entry of built) {
+    const list = byName.get(entry.pkg.name);
+    if (list) list.push(entry);
+    else byName.set(entry.pkg.name, [entry]);
+  }
+  for (const [name, list] of byName) {
+    const first = list[0]!;
+    for (const other of list.slice(1)) {
+      const shared = Object.keys(other.pkg.tags).filter((tag) => tag in first.pkg.tags);
+      const both = `by project ${other.pkg.project} here and by project ${first.pkg.project} at {0}`;
+      problems.push(
+        shared.length > 0
+          ? {
+              severity: 'error',
+              code: 'duplicate-name',
+              at: other.entryRef,
+              message: `package ${name} is defined twice, ${both}, both tagged ${shared.join(', ')}`,
+              related: [first.entryRef],
+            }
+          : {
+              severity: 'warning',
+              code: 'duplicate-name',
+              at: other.entryRef,
+              message: `package ${name} is defined twice, ${both}; they share no tag`,
+              related: [first.entryRef],
+            },
+      );
+    }
+  }
+}
+
+/** Builds the catalog from its files: merge, expand, check. Pure. */
+export function buildCatalog(sources: CatalogSources): BuiltCatalog {
+  const merged = mergeInfos(sources);
+  const problems: ProblemRef[] = [...sources.problems, ...merged.problems];
+  if (!merged.hasReleasesSection) {
+    problems.push({
+      severity: 'error',
+      code: 'missing-section',
+      at: { file: sources.entryFile, path: [] },
+      message: 'no releases section in the catalog',
+    });
+  }
+  if (!merged.hasPackagesSection) {
+    problems.push({
+      severity: 'error',
+      code: 'missing-section',
+      at: { file: sources.entryFile, path: [] },
+      message: 'no packages section in the catalog',
+    });
+  }
+  const releases = buildReleases(merged, problems);
+  const knownTags = declaredTags(merged, releases);
+  const buildsysTags = new Set<string>(['version-locked']);
+  for (const release of releases)
+    for (const repo of release.repos) for (const tag of repo.buildsysTags) buildsysTags.add(tag);
+  const components = merged.components.map((component) => component.name);
+  const ctx: RuleContext = {
+    merged,
+    knownTags,
+    buildsysTags,
+    components: merged.components.length > 0 ? new Set(components) : undefined,
+    problems,
+  };
+  checkTemplateTags(ctx);
+
+  const templates: Templates = {
+    packageDefault: merged.packageDefault,
+    packageConfigs: merged.packageConfigs,
+  };
+  const built: Built[] = [];
+  for (const [project, item] of merged.projects) {
+    const definedIn = definitionsOf(item, merged);
+    const firstPart = item.parts[0]!;
+    const entryRef = definedIn[0] ?? { file: firstPart.file, path: firstPart.base };
+    if (definedIn.length === 0) {
+      problems.push({
+        severity: 'error',
+        code: 'undefined-project',
+        at: entryRef,
+        message: `project ${project} has tags or build-system tags but no package defines it`,
+      });
+    }
+    for (const duplicate of definedIn.slice(1)) {
+      problems.push({
+        severity: 'warning',
+        code: 'duplicate-project',
+        at: duplicate,
+        message: `project ${project} is listed again (first at {0}); distroinfo merges the entries`,
+        related: [definedIn[0]!],
+      });
+    }
+    const expansion = expandPackage(item.value, templates);
+    checkPackage(ctx, item, expansion, undefined, entryRef);
+    const pkg = toCatalogPackage(expansion.fields, definedIn, undefined);
+    built.push({ item, expansion, pkg, entryRef });
+    for (const [tag, settings] of Object.entries(pkg.tags)) {
+      if (isYamlMap(settings) && Object.keys(settings).length > 0) {
+        checkPackage(ctx, item, expandPackage(item.value, templates, tag), tag, entryRef);
+      }
+    }
+  }
+  checkDuplicates(built, problems);
+
+  return {
+    catalog: {
+      root: sources.root,
+      entryFile: sources.entryFile,
+      files: [...sources.files.keys()],
+      releases,
+      components,
+      packages: built.map((entry) => entry.pkg),
+      knownTags: [...knownTags],
+      buildsysTags: [...buildsysTags],
+      templates: {
+        packageDefault: merged.packageDefault,
+        packageConfigs: merged.packageConfigs,
+        entries: new Map([...merged.projects].map(([project, item]) => [project, item.value])),
+      },
+    },
+    problems,
+  };
+}

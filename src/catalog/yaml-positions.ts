@@ -1,0 +1,319 @@
+import type { YamlPath } from './catalog-model.js';
+import { resolvePlainScalar, scalarText } from './yaml-parse.js';
+
+/**
+ * Where the nodes of a YAML document are, without a full position-aware parse:
+ * one pass over the lines of a block-style document (the style rdoinfo and
+ * every catalog we know use) maps each mapping key and sequence item to its
+ * line and column. A mapping entry is located at its key, a sequence item at
+ * its content. Constructs the scanner does not follow (anchors, tags, flow
+ * collections or quoted scalars spanning lines, several documents, tabs)
+ * make it return `undefined`; `locateInYaml` then falls back to the `yaml`
+ * package, which is exact but about ten times slower than js-yaml.
+ */
+
+export interface LinePosition {
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+}
+
+const KEY_SEP = '\u0000';
+const INDEX_SEP = '\u0001';
+
+/** The index key of a path. */
+export function pathKey(path: YamlPath): string {
+  let key = '';
+  for (const segment of path) key += typeof segment === 'number' ? INDEX_SEP + segment : KEY_SEP + segment;
+  return key;
+}
+
+interface Frame {
+  readonly indent: number;
+  readonly kind: 'map' | 'seq';
+  readonly key: string;
+  count: number;
+}
+
+interface Pending {
+  readonly key: string;
+  readonly indent: number;
+  /** A mapping key's block sequence may sit at the key's own indentation. */
+  readonly sameIndentSeq: boolean;
+}
+
+interface KeyValue {
+  readonly key: string;
+  readonly value: string;
+}
+
+const NOT_A_KEY_START = new Set(['[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '%', '@', '`', '#']);
+
+function isSeqItem(text: string): boolean {
+  return text === '-' || text.startsWith('- ') || text.startsWith('-\t');
+}
+
+function stripComment(value: string): string {
+  if (value.startsWith('#')) return '';
+  if (value.startsWith('"') || value.startsWith("'") || value.startsWith('[') || value.startsWith('{')) {
+    return value;
+  }
+  const hash = value.search(/[ \t]#/);
+  return (hash < 0 ? value : value.slice(0, hash)).trimEnd();
+}
+
+/** `key: value` (or `key:`); `null` when the line is not a mapping entry; `undefined` when unsupported. */
+function parseKey(text: string): KeyValue | null | undefined {
+  const first = text[0]!;
+  let key: string;
+  let rest: string;
+  if (first === '"' || first === "'") {
+    let end = 1;
+    for (;;) {
+      end = text.indexOf(first, end);
+      if (end < 0) return null;
+      if (first === "'" && text[end + 1] === "'") {
+        end += 2;
+        continue;
+      }
+      break;
+    }
+    const inner = text.slice(1, end);
+    if (first === '"' && inner.includes('\\')) return undefined;
+    key = first === "'" ? inner.replace(/''/g, "'") : inner;
+    rest = text.slice(end + 1).trimStart();
+    if (!rest.startsWith(':') || (rest.length > 1 && rest[1] !== ' ' && rest[1] !== '\t')) return null;
+    rest = rest.slice(1);
+  } else {
+    if (first === '?' && (text.length === 1 || text[1] === ' ')) return undefined;
+    if (NOT_A_KEY_START.has(first)) return null;
+    let colon = -1;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === '#' && i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t')) return null;
+      if (c === ':' && (i + 1 === text.length || text[i + 1] === ' ' || text[i + 1] === '\t')) {
+        colon = i;
+        break;
+      }
+    }
+    if (colon <= 0) return null;
+    key = scalarText(resolvePlainScalar(text.slice(0, colon).trimEnd()));
+    rest = text.slice(colon + 1);
+  }
+  return { key, value: stripComment(rest.trim()) };
+}
+
+/** False when a scalar continues past its line in a way the scanner does not follow. */
+function scalarEndsOnLine(value: string): boolean {
+  const first = value[0];
+  if (first === '"') {
+    for (let i = 1; i < value.length; i++) {
+      if (value[i] === '\\') i++;
+      else if (value[i] === '"') return true;
+    }
+    return false;
+  }
+  if (first === "'") {
+    for (let i = 1; i < value.length; i++) {
+      if (value[i] === "'") {
+        if (value[i + 1] === "'") i++;
+        else return true;
+      }
+    }
+    return false;
+  }
+  if (first === '[' || first === '{') {
+    let depth = 0;
+    let quote: string | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const c = value[i];
+      if (quote) {
+        if (c === quote) quote = undefined;
+        continue;
+      }
+      if (c === '"' || c === "'") quote = c;
+      else if (c === '[' || c === '{') depth++;
+      else if (c === ']' || c === '}') depth--;
+    }
+    return depth === 0 && quote === undefined;
+  }
+  return !(first === '&' || first === '!');
+}
+
+class Scanner {
+  readonly positions = new Map<string, LinePosition>();
+  private readonly stack: Frame[] = [];
+  private pending: Pending | undefined = { key: '', indent: -1, sameIndentSeq: true };
+  private blockIndent: number | undefined;
+  private line = 0;
+
+  scan(text: string): boolean {
+    const lines = text.split('\n');
+    let seenContent = false;
+    for (let i = 0; i < lines.length; i++) {
+      this.line = i + 1;
+      let line = lines[i]!;
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      let indent = 0;
+      while (line.charCodeAt(indent) === 32) indent++;
+      const rest = line.slice(indent);
+      if (this.blockIndent !== undefined) {
+        if (rest === '' || indent > this.blockIndent) continue;
+        this.blockIndent = undefined;
+      }
+      if (rest === '' || rest.startsWith('#')) continue;
+      if (rest.startsWith('\t')) {
+        if (rest.trim() === '' || rest.trimStart().startsWith('#')) continue;
+        return false;
+      }
+      if (indent === 0 && (rest === '---' || rest.startsWith('--- ') || rest.startsWith('%'))) {
+        if (seenContent) return false;
+        continue;
+      }
+      if (indent === 0 && (rest === '...' || rest.startsWith('... '))) break;
+      seenContent = true;
+      if (!this.scanLine(rest, indent)) return false;
+    }
+    return true;
+  }
+
+  private scanLine(rest: string, indent: number): boolean {
+    const seq = isSeqItem(rest);
+    const pending = this.pending;
+    if (pending) {
+      this.pending = undefined;
+      if (indent > pending.indent || (seq && pending.sameIndentSeq && indent === pending.indent)) {
+        this.stack.push({ indent, kind: seq ? 'seq' : 'map', key: pending.key, count: 0 });
+      }
+    }
+    let top = this.stack.at(-1);
+    while (top && (top.indent > indent || (top.indent === indent && top.kind === 'seq' && !seq))) {
+      this.stack.pop();
+      top = this.stack.at(-1);
+    }
+    if (!top) return false;
+    // A deeper line nobody opened: the continuation of a multi-line plain scalar.
+    if (top.indent < indent) return true;
+    return this.scanNode(rest, indent, top);
+  }
+
+  private record(key: string, column: number): void {
+    if (!this.positions.has(key)) this.positions.set(key, { line: this.line, column: column + 1 });
+  }
+
+  private scanNode(text: string, column: number, frame: Frame): boolean {
+    if (isSeqItem(text)) {
+      if (frame.kind !== 'seq') return false;
+      const itemKey = frame.key + INDEX_SEP + frame.count++;
+      const after = text.slice(1);
+      const inner = after.trimStart();
+      const innerColumn = column + 1 + (after.length - inner.length);
+      if (inner === '' || inner.startsWith('#')) {
+        this.record(itemKey, column);
+        this.pending = { key: itemKey, indent: column, sameIndentSeq: false };
+        return true;
+      }
+      this.record(itemKey, innerColumn);
+      if (isSeqItem(inner)) {
+        const nested: Frame = { indent: innerColumn, kind: 'seq', key: itemKey, count: 0 };
+        this.stack.push(nested);
+        return this.scanNode(inner, innerColumn, nested);
+      }
+      if (inner.startsWith('|') || inner.startsWith('>')) {
+        this.blockIndent = column;
+        return true;
+      }
+      const keyValue = parseKey(inner);
+      if (keyValue === undefined) return false;
+      if (keyValue === null) return scalarEndsOnLine(inner);
+      const map: Frame = { indent: innerColumn, kind: 'map', key: itemKey, count: 0 };
+      this.stack.push(map);
+      return this.scanEntry(keyValue, innerColumn, map);
+    }
+    if (frame.kind !== 'map') return false;
+    const keyValue = parseKey(text);
+    if (!keyValue) return false;
+    return this.scanEntry(keyValue, column, frame);
+  }
+
+  private scanEntry(entry: KeyValue, column: number, frame: Frame): boolean {
+    const key = frame.key + KEY_SEP + entry.key;
+    this.record(key, column);
+    const value = entry.value;
+    if (value === '') {
+      this.pending = { key, indent: column, sameIndentSeq: true };
+      return true;
+    }
+    if (value.startsWith('|') || value.startsWith('>')) {
+      this.blockIndent = frame.indent;
+      return true;
+    }
+    return scalarEndsOnLine(value);
+  }
+}
+
+/**
+ * Positions of every mapping key and sequence item of a block-style YAML
+ * document, by `pathKey`; `undefined` when the text uses a construct the
+ * scanner does not follow.
+ */
+export function scanYamlPositions(text: string): Map<string, LinePosition> | undefined {
+  const scanner = new Scanner();
+  return scanner.scan(text) ? scanner.positions : undefined;
+}
+
+/** Finds `path`, or its nearest ancestor that exists, in a position map. */
+export function nearestPosition(
+  positions: ReadonlyMap<string, LinePosition>,
+  path: YamlPath,
+): LinePosition | undefined {
+  for (let depth = path.length; depth > 0; depth--) {
+    const found = positions.get(pathKey(path.slice(0, depth)));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * A locator for one file: the scanner when it can follow the text, else the
+ * `yaml` package's position-aware parse (loaded only then).
+ */
+export async function yamlLocator(text: string): Promise<(path: YamlPath) => LinePosition> {
+  const positions = scanYamlPositions(text);
+  if (positions) return (path) => nearestPosition(positions, path) ?? { line: 1, column: 1 };
+  return exactYamlLocator(text);
+}
+
+/** A locator backed by the `yaml` package (exact, slow; used when the scanner gives up, and by tests). */
+export async function exactYamlLocator(text: string): Promise<(path: YamlPath) => LinePosition> {
+  const { LineCounter, parseDocument, isMap, isSeq, isScalar } = await import('yaml');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, version: '1.1', uniqueKeys: false });
+  const at = (offset: number): LinePosition => {
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  return (path) => {
+    let node: unknown = doc.contents;
+    let position: LinePosition = { line: 1, column: 1 };
+    for (const segment of path) {
+      if (isMap(node)) {
+        const pair = node.items.find(
+          (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+        );
+        if (!pair || !isScalar(pair.key) || !pair.key.range) break;
+        position = at(pair.key.range[0]);
+        node = pair.value;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        const item = node.items[segment] as { range?: [number, number, number] } | undefined;
+        if (!item?.range) break;
+        position = at(item.range[0]);
+        node = item;
+      } else {
+        break;
+      }
+    }
+    return position;
+  };
+}
