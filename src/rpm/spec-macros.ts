@@ -98,6 +98,17 @@ export function defineMacro(line: string, macros: MacroTable): boolean {
   return true;
 }
 
+/**
+ * The idiom `%{!?name: %global name value}` (define unless defined) and its
+ * `%{?name: ...}` counterpart, common at the top of distribution specs.
+ */
+export function conditionalDefine(line: string, macros: MacroTable): boolean {
+  const match = /^\s*%\{(!?)\?([A-Za-z_][A-Za-z0-9_]*):\s*(%(?:define|global)\s[\s\S]*)\}\s*$/.exec(line);
+  if (match === null) return false;
+  if (macros.has(match[2] ?? '') !== (match[1] === '!')) defineMacro(match[3] ?? '', macros);
+  return true;
+}
+
 /** Removes a macro (`%undefine name`). */
 export function undefineMacro(line: string, macros: MacroTable): boolean {
   const match = /^\s*%undefine\s+([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(line);

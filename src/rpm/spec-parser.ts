@@ -3,6 +3,7 @@ import type { Dependency } from './package.js';
 import { parseChangelog, type SpecChangelogEntry } from './spec-changelog.js';
 import { parseDependencyList } from './spec-dependencies.js';
 import {
+  conditionalDefine,
   createMacroTable,
   defineMacro,
   evaluateCondition,
@@ -114,7 +115,12 @@ function sectionPackage(args: string, mainName: string): string {
   return explicit ? name : `${mainName}-${name}`;
 }
 
-const TAG_LINE = /^([A-Za-z][A-Za-z0-9]*)(\([^)]*\))?\s*:\s*(.*?)\s*$/;
+/** A line that starts a macro definition (its body may continue on lines ending with a backslash). */
+export function isDefinition(line: string): boolean {
+  return /^\s*(%(define|global)\s|%\{!?\?[A-Za-z_][A-Za-z0-9_]*:\s*%(define|global)\s)/.test(line);
+}
+
+export const TAG_LINE = /^([A-Za-z][A-Za-z0-9]*)(\([^)]*\))?\s*:\s*(.*?)\s*$/;
 
 const ARCH_ALIASES: Readonly<Record<string, string>> = { x64: 'x86_64', arm64: 'aarch64', ia32: 'i686' };
 
@@ -127,6 +133,10 @@ export interface ParseSpecOptions {
   readonly defines?: Readonly<Record<string, string>>;
   /** Architecture `%ifarch` is evaluated against (text mode; default the host's). */
   readonly arch?: string;
+  /** Return what could be read instead of throwing FERRY_SPEC_INVALID. */
+  readonly lenient?: boolean;
+  /** Maps a line of `text` to the line of the spec file it came from (for rpmspec -P output). */
+  readonly lineOf?: (line: number) => number;
 }
 
 interface PackageDraft {
@@ -170,8 +180,9 @@ export function parseSpecText(text: string, options: ParseSpecOptions): SpecInfo
   const conditions: { active: boolean; taken: boolean; line: number }[] = [];
   const active = (): boolean => conditions.every((c) => c.active);
 
+  const at = options.lineOf ?? ((n: number): number => n);
   for (let index = 0; index < lines.length; index += 1) {
-    const lineNo = index + 1;
+    const lineNo = at(index + 1);
     let line = (lines[index] ?? '').replace(/\r$/, '');
 
     if (!options.expanded) {
@@ -214,11 +225,12 @@ export function parseSpecText(text: string, options: ParseSpecOptions): SpecInfo
         continue;
       }
       if (!active()) continue;
-      while (line.endsWith('\\') && index + 1 < lines.length && /^\s*%(define|global)\s/.test(line)) {
+      while (line.endsWith('\\') && index + 1 < lines.length && isDefinition(line)) {
         index += 1;
         line = `${line.slice(0, -1)}\n${(lines[index] ?? '').replace(/\r$/, '')}`;
       }
-      if (defineMacro(line, macros) || undefineMacro(line, macros)) continue;
+      if (defineMacro(line, macros) || conditionalDefine(line, macros) || undefineMacro(line, macros))
+        continue;
     }
 
     const opened = sectionOf(line);
@@ -232,7 +244,7 @@ export function parseSpecText(text: string, options: ParseSpecOptions): SpecInfo
       } else if (opened === 'files') {
         withFiles.add(sectionPackage(args, main.name));
       } else if (opened === 'changelog') {
-        changelogStart = lineNo + 1;
+        changelogStart = index + 2;
       }
       continue;
     }
@@ -267,7 +279,16 @@ export function parseSpecText(text: string, options: ParseSpecOptions): SpecInfo
     }
     if (
       current === main &&
-      ['name', 'version', 'release', 'epoch', 'buildarch', 'buildarchitectures'].includes(key)
+      [
+        'name',
+        'version',
+        'release',
+        'epoch',
+        'summary',
+        'license',
+        'buildarch',
+        'buildarchitectures',
+      ].includes(key)
     ) {
       if (!tags.has(key)) tags.set(key, { value, line: lineNo });
       if (key === 'name') {
@@ -280,7 +301,7 @@ export function parseSpecText(text: string, options: ParseSpecOptions): SpecInfo
   }
 
   for (const open of conditions) problems.push({ line: open.line, message: 'unclosed %if' });
-  for (const required of ['name', 'version', 'release']) {
+  for (const required of ['name', 'version', 'release', 'summary', 'license']) {
     if (!tags.has(required)) {
       problems.push({
         line: 0,
@@ -288,7 +309,7 @@ export function parseSpecText(text: string, options: ParseSpecOptions): SpecInfo
       });
     }
   }
-  if (problems.length > 0) {
+  if (problems.length > 0 && !options.lenient) {
     const first = problems[0] as Problem;
     const rest =
       problems.length > 1
@@ -321,7 +342,7 @@ export function parseSpecText(text: string, options: ParseSpecOptions): SpecInfo
       hasFiles: withFiles.has(p.name),
     })),
     buildRequires,
-    changelog: parseChangelog(changelogLines, changelogStart),
+    changelog: parseChangelog(changelogLines, changelogStart).map((e) => ({ ...e, line: at(e.line) })),
     reader: options.expanded ? 'rpmspec' : 'text',
   };
 }

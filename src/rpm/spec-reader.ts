@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 
 import { FerryError } from '../errors.js';
 import { exec } from '../util/exec.js';
+import { mapExpandedLines } from './spec-line-map.js';
 import { parseSpecText, type SpecInfo } from './spec-parser.js';
 
 export const SPEC_READ_MODES = ['auto', 'rpmspec', 'text'] as const;
@@ -92,7 +93,20 @@ export async function readSpec(file: string, options: ReadSpecOptions = {}): Pro
     }
     if (result !== undefined) {
       if (result.exitCode !== 0) throw rpmSpecError(file, result.stderr);
-      return parseSpecText(result.stdout, { file, expanded: true });
+      const expanded = parseSpecText(result.stdout, {
+        file,
+        expanded: true,
+        lineOf: mapExpandedLines(text, result.stdout, defines),
+      });
+      // rpmspec -P drops the line that ends %prep (often a %files or the
+      // %changelog), so %files sections and the changelog come from the file.
+      const raw = parseSpecText(text, { file, defines, lenient: true });
+      const withFiles = new Set(raw.packages.filter((p) => p.hasFiles).map((p) => p.name));
+      return {
+        ...expanded,
+        packages: expanded.packages.map((p) => ({ ...p, hasFiles: withFiles.has(p.name) })),
+        changelog: raw.changelog,
+      };
     }
   }
   return parseSpecText(text, { file, defines });
