@@ -96,3 +96,19 @@ export {
   type DependencyListProblem,
 } from './spec-dependencies.js';
 export { createMacroTable, evaluateCondition, expandMacros, type MacroTable } from './spec-macros.js';
+export { RPM_TAG, RpmHeader, parseLead, latin1ToUtf8, type RpmLead } from './rpm-header.js';
+export {
+  parseRpmLayout,
+  readRpmFile,
+  readRpmFileSync,
+  readRpmFileSyncWithStat,
+  type ReadRpmOptions,
+  type RpmLayout,
+} from './rpm-file-reader.js';
+export {
+  isPrimaryFile,
+  limitChangelogs,
+  packageFromHeader,
+  type PackageFromHeaderOptions,
+  type RpmFileFacts,
+} from './package-from-header.js';

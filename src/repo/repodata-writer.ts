@@ -1,0 +1,334 @@
+/**
+ * Writes repodata/ for an ordered list of package records: primary,
+ * filelists and other (.xml.gz, gzip members per content-defined block of
+ * packages, reused byte for byte from the previous files where a block did
+ * not change), the files of repodata extensions, repomd.xml and the sidecar
+ * cache. Everything goes to a work directory beside repodata/ first and is
+ * then moved into place (repodata-commit.ts).
+ */
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import type { RpmPackage } from '../rpm/package.js';
+import { commitRepodata, createWorkDir, removeWorkDir } from './repodata-commit.js';
+import {
+  CACHE_FILE_NAME,
+  encodeCache,
+  type CacheHeader,
+  type CachedBlock,
+  type LoadedCache,
+} from './repodata-cache.js';
+import { gzipMember, planBlocks } from './gzip-members.js';
+import { recordRules, type PackageRecord, type RecordRules } from './package-record.js';
+import { METADATA_KINDS, metadataHead, metadataTail, type MetadataKind } from './repodata-xml.js';
+import { renderRepomd, type RepomdRecord } from './repomd.js';
+
+/** What an extension's build step receives. */
+export interface ExtensionInput {
+  /** The records in metadata order (href, pkgid, fragments, `parts[type]` for this extension). */
+  readonly records: readonly PackageRecord[];
+  /** sha256 of the compressed primary file written in the same run (ties the extension to it). */
+  readonly primaryChecksum: string;
+  /** Full package models in metadata order; reused records are parsed back from their XML (slower). */
+  packages(): Promise<readonly RpmPackage[]>;
+}
+
+/**
+ * An extra data file listed in repomd.xml, e.g. a compact dependency index.
+ * `packagePart` runs once per package when its .rpm is read; the part is
+ * cached with the package, so an incremental update only computes parts of
+ * added packages and then calls `build` with all of them.
+ *
+ * @example
+ *   const index: RepodataExtension = {
+ *     type: 'ferry-depindex',
+ *     fileName: 'depindex.bin',
+ *     compress: true,
+ *     packagePart: (pkg) => encodeProvides(pkg),
+ *     build: ({ records }) => joinParts(records.map((r) => r.parts['ferry-depindex']!)),
+ *   };
+ */
+export interface RepodataExtension {
+  /** repomd `<data type>`; must not be primary, filelists or other. */
+  readonly type: string;
+  /** File name after the checksum prefix, e.g. `depindex.bin` (gets `.gz` when compressed). */
+  readonly fileName: string;
+  readonly compress?: boolean;
+  readonly packagePart?: (pkg: RpmPackage) => Uint8Array;
+  readonly build: (input: ExtensionInput) => Uint8Array | Promise<Uint8Array>;
+}
+
+export interface WriteRepodataOptions {
+  readonly extensions?: readonly RepodataExtension[];
+  /** gzip level of the metadata files (default 6). */
+  readonly compressionLevel?: number;
+  /** Seconds since the epoch for timestamps and the default revision (default: now). */
+  readonly now?: number;
+  readonly revision?: string;
+  /** The rules the records were made under (recorded in the cache, so a later run knows what it can reuse). */
+  readonly rules?: Partial<RecordRules>;
+  /** Parses records without a model back into models (for ExtensionInput.packages). */
+  readonly parseRecords?: (records: readonly PackageRecord[]) => Promise<RpmPackage[]>;
+}
+
+export interface WrittenRepodata {
+  readonly repomd: readonly RepomdRecord[];
+  readonly revision: string;
+  readonly packages: number;
+  /** Blocks recompressed and reused (per metadata file, summed). */
+  readonly blocksCompressed: number;
+  readonly blocksReused: number;
+}
+
+export const DEFAULT_COMPRESSION_LEVEL = 6;
+
+const encoder = new TextEncoder();
+
+interface AssembledFile {
+  readonly members: Buffer[];
+  readonly checksum: string;
+  readonly openChecksum: string;
+  readonly size: number;
+  readonly openSize: number;
+  /** Byte range of each block's member in the file. */
+  readonly ranges: [number, number][];
+}
+
+/** Previous compressed files of a cache, loaded and verified once per run. */
+class PreviousFiles {
+  private readonly files = new Map<LoadedCache, Promise<Record<MetadataKind, Buffer> | undefined>>();
+  private readonly blockIndex = new Map<LoadedCache, Map<number, CachedBlock>>();
+
+  get(cache: LoadedCache): Promise<Record<MetadataKind, Buffer> | undefined> {
+    let files = this.files.get(cache);
+    if (!files) {
+      files = loadVerified(cache);
+      this.files.set(cache, files);
+    }
+    return files;
+  }
+
+  block(cache: LoadedCache, start: number): CachedBlock | undefined {
+    let index = this.blockIndex.get(cache);
+    if (!index) {
+      index = new Map(cache.header.blocks.map((block) => [block.start, block]));
+      this.blockIndex.set(cache, index);
+    }
+    return index.get(start);
+  }
+}
+
+async function loadVerified(cache: LoadedCache): Promise<Record<MetadataKind, Buffer> | undefined> {
+  const out: Partial<Record<MetadataKind, Buffer>> = {};
+  for (const kind of METADATA_KINDS) {
+    const file = cache.header.files[kind];
+    const data = await readFile(join(cache.repoDir, file.href)).catch(() => undefined);
+    if (!data || createHash('sha256').update(data).digest('hex') !== file.checksum) return undefined;
+    out[kind] = data;
+  }
+  return out as Record<MetadataKind, Buffer>;
+}
+
+/** The previous block this block can reuse, when all its records come unchanged and in order from one. */
+function reusableBlock(
+  records: readonly PackageRecord[],
+  start: number,
+  end: number,
+  previous: PreviousFiles,
+): { cache: LoadedCache; block: CachedBlock } | undefined {
+  const origin = records[start]!.origin;
+  if (!origin) return undefined;
+  const cache = origin.cache as LoadedCache;
+  const block = previous.block(cache, origin.index);
+  if (!block || block.end - block.start !== end - start) return undefined;
+  for (let i = start + 1; i < end; i++) {
+    const o = records[i]!.origin;
+    if (!o || o.cache !== cache || o.index !== origin.index + (i - start)) return undefined;
+  }
+  return { cache, block };
+}
+
+async function assemble(
+  records: readonly PackageRecord[],
+  blocks: readonly [number, number][],
+  level: number,
+  previous: PreviousFiles,
+  stats: { compressed: number; reused: number },
+): Promise<Record<MetadataKind, AssembledFile>> {
+  const pending: Promise<void>[] = [];
+  const members: Record<MetadataKind, (Buffer | undefined)[]> = { primary: [], filelists: [], other: [] };
+  const opens: Record<MetadataKind, ReturnType<typeof createHash>> = {
+    primary: createHash('sha256'),
+    filelists: createHash('sha256'),
+    other: createHash('sha256'),
+  };
+  const openSizes: Record<MetadataKind, number> = { primary: 0, filelists: 0, other: 0 };
+  const heads = {} as Record<MetadataKind, Uint8Array>;
+  for (const kind of METADATA_KINDS) {
+    heads[kind] = encoder.encode(metadataHead(kind, records.length));
+    opens[kind].update(heads[kind]);
+    openSizes[kind] += heads[kind].length;
+    pending.push(gzipMember(heads[kind], level).then((m) => void (members[kind][0] = m)));
+  }
+  for (let b = 0; b < blocks.length; b++) {
+    const [start, end] = blocks[b]!;
+    const reuse = reusableBlock(records, start, end, previous);
+    const files = reuse ? await previous.get(reuse.cache) : undefined;
+    for (const kind of METADATA_KINDS) {
+      const parts: Uint8Array[] = [];
+      for (let i = start; i < end; i++) parts.push(records[i]![kind]);
+      for (const part of parts) {
+        opens[kind].update(part);
+        openSizes[kind] += part.length;
+      }
+      if (reuse && files) {
+        const [offset, length] = reuse.block.members[kind];
+        members[kind][b + 1] = files[kind].subarray(offset, offset + length);
+        stats.reused++;
+      } else {
+        stats.compressed++;
+        pending.push(gzipMember(Buffer.concat(parts), level).then((m) => void (members[kind][b + 1] = m)));
+      }
+    }
+  }
+  const tails = {} as Record<MetadataKind, Uint8Array>;
+  for (const kind of METADATA_KINDS) {
+    tails[kind] = encoder.encode(metadataTail(kind));
+    opens[kind].update(tails[kind]);
+    openSizes[kind] += tails[kind].length;
+    pending.push(gzipMember(tails[kind], level).then((m) => void (members[kind][blocks.length + 1] = m)));
+  }
+  await Promise.all(pending);
+  const out = {} as Record<MetadataKind, AssembledFile>;
+  for (const kind of METADATA_KINDS) {
+    const list = members[kind] as Buffer[];
+    const hash = createHash('sha256');
+    const ranges: [number, number][] = [];
+    let size = 0;
+    for (let i = 0; i < list.length; i++) {
+      hash.update(list[i]!);
+      if (i > 0 && i <= blocks.length) ranges.push([size, list[i]!.length]);
+      size += list[i]!.length;
+    }
+    out[kind] = {
+      members: list,
+      checksum: hash.digest('hex'),
+      openChecksum: opens[kind].digest('hex'),
+      size,
+      openSize: openSizes[kind],
+      ranges,
+    };
+  }
+  return out;
+}
+
+/**
+ * Writes the repodata of `repoDir` for `records`, which must already be in
+ * metadata order (see compareHrefs). Returns what repomd.xml lists.
+ */
+export async function writeRepodata(
+  repoDir: string,
+  records: readonly PackageRecord[],
+  options: WriteRepodataOptions = {},
+): Promise<WrittenRepodata> {
+  const level = options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL;
+  const now = options.now ?? Math.floor(Date.now() / 1000);
+  const revision = options.revision ?? String(now);
+  const extensions = options.extensions ?? [];
+  const blocks = planBlocks(records);
+  const stats = { compressed: 0, reused: 0 };
+  const previous = new PreviousFiles();
+  const workDir = await createWorkDir(repoDir);
+  try {
+    const assembled = await assemble(records, blocks, level, previous, stats);
+    const repomd: RepomdRecord[] = [];
+    const written: Promise<void>[] = [];
+    const hrefs = {} as Record<MetadataKind, string>;
+    for (const kind of METADATA_KINDS) {
+      const file = assembled[kind];
+      const name = `${file.checksum}-${kind}.xml.gz`;
+      hrefs[kind] = `repodata/${name}`;
+      written.push(writeFile(join(workDir, name), Buffer.concat(file.members, file.size)));
+      repomd.push({
+        type: kind,
+        checksum: { type: 'sha256', value: file.checksum },
+        openChecksum: { type: 'sha256', value: file.openChecksum },
+        href: hrefs[kind],
+        timestamp: now,
+        size: file.size,
+        openSize: file.openSize,
+      });
+    }
+    let models: Promise<readonly RpmPackage[]> | undefined;
+    const packages = (): Promise<readonly RpmPackage[]> => {
+      models ??= modelsOf(records, options.parseRecords);
+      return models;
+    };
+    for (const extension of extensions) {
+      const raw = await extension.build({ records, primaryChecksum: assembled.primary.checksum, packages });
+      const data = extension.compress ? await gzipMember(raw, level) : Buffer.from(raw);
+      const checksum = createHash('sha256').update(data).digest('hex');
+      const name = `${checksum}-${extension.fileName}${extension.compress ? '.gz' : ''}`;
+      written.push(writeFile(join(workDir, name), data));
+      repomd.push({
+        type: extension.type,
+        checksum: { type: 'sha256', value: checksum },
+        ...(extension.compress
+          ? { openChecksum: { type: 'sha256', value: createHash('sha256').update(raw).digest('hex') } }
+          : {}),
+        href: `repodata/${name}`,
+        timestamp: now,
+        size: data.length,
+        ...(extension.compress ? { openSize: raw.length } : {}),
+      });
+    }
+    const header: CacheHeader = {
+      format: 1,
+      rules: recordRules(options.rules),
+      partTypes: extensions.filter((e) => e.packagePart).map((e) => e.type),
+      files: {
+        primary: { href: hrefs.primary, checksum: assembled.primary.checksum },
+        filelists: { href: hrefs.filelists, checksum: assembled.filelists.checksum },
+        other: { href: hrefs.other, checksum: assembled.other.checksum },
+      },
+      blocks: blocks.map(([start, end], b) => ({
+        start,
+        end,
+        members: {
+          primary: assembled.primary.ranges[b]!,
+          filelists: assembled.filelists.ranges[b]!,
+          other: assembled.other.ranges[b]!,
+        },
+      })),
+      count: records.length,
+    };
+    written.push(writeFile(join(workDir, CACHE_FILE_NAME), encodeCache(header, records)));
+    written.push(writeFile(join(workDir, 'repomd.xml'), renderRepomd({ revision, records: repomd })));
+    await Promise.all(written);
+    await commitRepodata(repoDir, workDir);
+    return {
+      repomd,
+      revision,
+      packages: records.length,
+      blocksCompressed: stats.compressed,
+      blocksReused: stats.reused,
+    };
+  } catch (error) {
+    await removeWorkDir(workDir);
+    throw error;
+  }
+}
+
+async function modelsOf(
+  records: readonly PackageRecord[],
+  parse: WriteRepodataOptions['parseRecords'],
+): Promise<readonly RpmPackage[]> {
+  const missing = records.filter((record) => !record.pkg);
+  if (missing.length === 0) return records.map((record) => record.pkg!);
+  if (!parse)
+    throw new Error('writeRepodata: an extension asked for packages, but no parseRecords was given');
+  const parsed = await parse(missing);
+  let next = 0;
+  return records.map((record) => record.pkg ?? parsed[next++]!);
+}
