@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
+import type { Database } from './schema.js';
 import type { StoreContext } from './store-context.js';
 
 /** Builds by outcome over a period (DLRN's metrics/builds). */
@@ -26,18 +27,25 @@ export interface StoreCounts {
  * seconds), optionally of one package. DLRN counted failures up to `end`
  * inclusive and successes before it; ferry uses the half-open range for both.
  */
-export async function buildMetrics(
-  ctx: StoreContext,
+export function buildMetricsQuery(
+  db: Kysely<Database>,
   range: { readonly start: number; readonly end: number; readonly project?: string },
-): Promise<BuildMetrics> {
-  let query = ctx.db
+) {
+  let query = db
     .selectFrom('commits')
     .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
     .where('status', 'in', ['SUCCESS', 'FAILED'])
     .where('dt_build', '>=', range.start)
     .where('dt_build', '<', range.end);
   if (range.project !== undefined) query = query.where('project_name', '=', range.project);
-  const rows = await query.groupBy('status').execute();
+  return query.groupBy('status');
+}
+
+export async function buildMetrics(
+  ctx: StoreContext,
+  range: { readonly start: number; readonly end: number; readonly project?: string },
+): Promise<BuildMetrics> {
+  const rows = await buildMetricsQuery(ctx.db, range).execute();
   const count = (status: string): number => Number(rows.find((row) => row.status === status)?.count ?? 0);
   const succeeded = count('SUCCESS');
   const failed = count('FAILED');

@@ -45,13 +45,8 @@ const SQLITE_BUSY_TIMEOUT_MS = 15_000;
  * URL, an unreachable server or a failed migration is FERRY_STORE_FAILED.
  */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
-  const location = parseStoreUrl(url);
   const shown = redactStoreUrl(url);
-  const db =
-    location.dialect === 'sqlite'
-      ? openSqlite(location.path, location.memory, options, shown)
-      : await openPostgres(location.connectionString, options, shown);
-  const dialect: StoreDialect = location.dialect;
+  const { db, dialect } = await connectDatabase(url, options);
   const ctx: StoreContext = { db, dialect, clock: options.clock ?? unixNow, inTransaction: false };
   let migrations: MigrationReport = { applied: [], current: undefined };
   try {
@@ -72,6 +67,22 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       await db.destroy();
     },
   };
+}
+
+/**
+ * The Kysely handle behind a store, without migrations or store functions.
+ * Inside src/store only (tests EXPLAIN the store's queries through it).
+ */
+export async function connectDatabase(
+  url: string,
+  options: OpenStoreOptions = {},
+): Promise<{ readonly db: Kysely<Database>; readonly dialect: StoreDialect }> {
+  const location = parseStoreUrl(url);
+  const shown = redactStoreUrl(url);
+  if (location.dialect === 'sqlite') {
+    return { db: openSqlite(location.path, location.memory, options, shown), dialect: 'sqlite' };
+  }
+  return { db: await openPostgres(location.connectionString, options, shown), dialect: 'postgres' };
 }
 
 function openSqlite(
@@ -158,8 +169,8 @@ async function createPostgresDatabase(connectionString: string, shown: string): 
     await client.connect();
     await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
   } catch (error) {
-    // Another process may have created it in the meantime.
-    if (pgCode(error) !== '42P04') {
+    // Another process may have created it in the meantime (42P04, or 23505 when both raced in the catalog).
+    if (pgCode(error) !== '42P04' && pgCode(error) !== '23505') {
       throw new FerryError(
         'FERRY_STORE_FAILED',
         `cannot create database ${shown}: ${(error as Error).message}`,

@@ -78,15 +78,19 @@ export async function recordVote(ctx: StoreContext, input: NewVote): Promise<CiV
   return toVote(row);
 }
 
+export function votesForCommitQuery(db: Kysely<Database>, commitId: number, success?: boolean) {
+  let query = db.selectFrom('civotes').selectAll().where('commit_id', '=', commitId);
+  if (success !== undefined) query = query.where('ci_vote', '=', success ? 1 : 0);
+  return query.orderBy('id');
+}
+
 /** Every vote on one commit in the order they came (DLRN's `repo_status`), optionally only (un)successful ones. */
 export async function votesForCommit(
   ctx: StoreContext,
   commitId: number,
   options: { readonly success?: boolean } = {},
 ): Promise<CiVoteRecord[]> {
-  let query = ctx.db.selectFrom('civotes').selectAll().where('commit_id', '=', commitId);
-  if (options.success !== undefined) query = query.where('ci_vote', '=', options.success ? 1 : 0);
-  const rows = await query.orderBy('id').execute();
+  const rows = await votesForCommitQuery(ctx.db, commitId, options.success).execute();
   return rows.map(toVote);
 }
 

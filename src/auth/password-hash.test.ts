@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+
+import { exec } from '../util/exec.js';
+import {
+  hashPassword,
+  passwordScheme,
+  verifyPassword,
+  verifyUnknownUser,
+  type ScryptParams,
+} from './password-hash.js';
+
+// Cheap parameters keep the suite fast; the format and the checks are the same as the defaults'.
+const FAST: ScryptParams = { logN: 10, r: 8, p: 1 };
+
+/** sha512_crypt by the reference tool, as DLRN's passlib writes it (`$6$salt$hash`). */
+async function opensslSha512Crypt(password: string): Promise<string> {
+  const { stdout } = await exec('openssl', ['passwd', '-6', '-stdin'], { input: `${password}\n` });
+  return stdout.trim();
+}
+
+describe('scrypt password hashes', () => {
+  it('encodes parameters and salt, and verifies the right password only', async () => {
+    const hash = await hashPassword('correct horse battery staple', FAST);
+
+    const right = await verifyPassword('correct horse battery staple', hash, FAST);
+    const wrong = await verifyPassword('correct horse battery stapler', hash, FAST);
+    const empty = await verifyPassword('', hash, FAST);
+
+    expect(hash).toMatch(/^\$scrypt\$ln=10,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+    expect(passwordScheme(hash)).toBe('scrypt');
+    expect(right).toEqual({ ok: true, needsUpgrade: false });
+    expect(wrong).toEqual({ ok: false, needsUpgrade: false });
+    expect(empty).toEqual({ ok: false, needsUpgrade: false });
+  });
+
+  it('salts every hash', async () => {
+    const [a, b] = await Promise.all([
+      hashPassword('same password', FAST),
+      hashPassword('same password', FAST),
+    ]);
+
+    expect(a).not.toBe(b);
+  });
+
+  it('uses the default parameters, and flags weaker stored ones for upgrade', async () => {
+    const strong = await hashPassword('another password');
+    const weak = await hashPassword('another password', FAST);
+
+    expect(strong).toMatch(/^\$scrypt\$ln=15,r=8,p=1\$/);
+    expect(await verifyPassword('another password', strong)).toEqual({ ok: true, needsUpgrade: false });
+    expect(await verifyPassword('another password', weak)).toEqual({ ok: true, needsUpgrade: true });
+    expect(await verifyPassword('wrong password', weak)).toEqual({ ok: false, needsUpgrade: false });
+  });
+
+  it('normalises Unicode so the same typed password matches', async () => {
+    const hash = await hashPassword('caf\u00e9 au lait', FAST);
+
+    expect((await verifyPassword('cafe\u0301 au lait', hash, FAST)).ok).toBe(true);
+  });
+
+  it('never matches a malformed or tampered hash', async () => {
+    const hash = await hashPassword('tamper proof', FAST);
+    const tampered = hash.slice(0, -2) + (hash.endsWith('AA') ? 'BB' : 'AA');
+    const huge = hash.replace('ln=10', 'ln=30');
+
+    expect(await verifyPassword('tamper proof', tampered, FAST)).toEqual({ ok: false, needsUpgrade: false });
+    expect(await verifyPassword('tamper proof', huge, FAST)).toEqual({ ok: false, needsUpgrade: false });
+    expect(await verifyPassword('tamper proof', 'plaintext', FAST)).toEqual({
+      ok: false,
+      needsUpgrade: false,
+    });
+    expect(passwordScheme('plaintext')).toBe('unknown');
+  });
+
+  it('spends a full check on unknown users and says no', async () => {
+    expect(await verifyUnknownUser('anything', FAST)).toBe(false);
+  });
+});
+
+describe("DLRN's sha512_crypt hashes", () => {
+  it('verifies a hash made by openssl passwd -6 and asks for an upgrade', async () => {
+    const hash = await opensslSha512Crypt('dlrn-password');
+
+    const right = await verifyPassword('dlrn-password', hash);
+    const wrong = await verifyPassword('dlrn-passwore', hash);
+
+    expect(passwordScheme(hash)).toBe('sha512_crypt');
+    expect(right).toEqual({ ok: true, needsUpgrade: true });
+    expect(wrong).toEqual({ ok: false, needsUpgrade: false });
+  });
+
+  it('honours explicit rounds (the sha-crypt specification test vector)', async () => {
+    // From Drepper's "Unix crypt using SHA-256 and SHA-512", also what Python's crypt.crypt yields.
+    const vector =
+      '$6$rounds=10000$saltstringsaltst$OW1/O6BYHV6BcXZu8QVeXbDWra3Oeqh0sbHbbMCVNSnCM/UrjmM0Dp8vOuZeHBy/YTBmSK6H9qs/y3RnOaw5v.';
+
+    expect(await verifyPassword('Hello world!', vector)).toEqual({ ok: true, needsUpgrade: true });
+    expect(await verifyPassword('Hello world?', vector)).toEqual({ ok: false, needsUpgrade: false });
+  });
+
+  it('rejects a truncated sha512_crypt hash without throwing', async () => {
+    const hash = await opensslSha512Crypt('dlrn-password');
+
+    expect(await verifyPassword('dlrn-password', hash.slice(0, -1))).toEqual({
+      ok: false,
+      needsUpgrade: false,
+    });
+  });
+});
