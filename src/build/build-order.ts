@@ -29,6 +29,46 @@ export interface BuildPlan {
   readonly prerequisites: ReadonlyMap<string, readonly string[]>;
 }
 
+/** A binary heap ordered by `before`. */
+class MinHeap<T> {
+  private readonly items: T[] = [];
+
+  constructor(private readonly before: (a: T, b: T) => boolean) {}
+
+  push(item: T): void {
+    const items = this.items;
+    items.push(item);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(items[i] as T, items[parent] as T)) break;
+      [items[i], items[parent]] = [items[parent] as T, items[i] as T];
+      i = parent;
+    }
+  }
+
+  pop(): T | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last !== undefined) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let best = i;
+        if (l < items.length && this.before(items[l] as T, items[best] as T)) best = l;
+        if (r < items.length && this.before(items[r] as T, items[best] as T)) best = r;
+        if (best === i) break;
+        [items[i], items[best]] = [items[best] as T, items[i] as T];
+        i = best;
+      }
+    }
+    return top;
+  }
+}
+
 /** Tarjan's strongly connected components, in the order their roots finish (dependencies first). */
 function stronglyConnected(
   names: readonly string[],
@@ -134,38 +174,56 @@ export function planBuildOrder(packages: readonly BuildOrderInput[]): BuildPlan 
   const componentOf = new Map<string, number>();
   components.forEach((c, i) => c.forEach((m) => componentOf.set(m, i)));
 
-  // Kahn over the components; among ready ones the earliest in the input goes first.
-  const pending = components.map((c, i) => {
-    const needs = new Set<number>();
-    for (const m of c)
-      for (const d of dependencies.get(m) ?? [])
-        if (componentOf.get(d) !== i) needs.add(componentOf.get(d) ?? -1);
-    return needs;
+  // Kahn over the components. A component's priority is the earliest input
+  // position among itself and everything that needs it, so the dependencies
+  // of the first package are built right before it (DLRN's depth-first
+  // order), and otherwise the input order stands.
+  const needs = components.map((c, i) => {
+    const set = new Set<number>();
+    for (const m of c) {
+      for (const d of dependencies.get(m) ?? []) {
+        const j = componentOf.get(d);
+        if (j !== undefined && j !== i) set.add(j);
+      }
+    }
+    return set;
   });
   const firstPosition = components.map((c) => Math.min(...c.map((m) => position.get(m) ?? 0)));
-  const done = new Set<number>();
+  const priority = [...firstPosition];
+  // Tarjan emits a component after all it needs: walking backwards visits dependents first.
+  for (let i = components.length - 1; i >= 0; i -= 1) {
+    for (const j of needs[i] ?? []) priority[j] = Math.min(priority[j] ?? 0, priority[i] ?? 0);
+  }
+  const waiting = needs.map((n) => n.size);
+  const dependents = components.map(() => [] as number[]);
+  needs.forEach((set, i) => set.forEach((j) => dependents[j]?.push(i)));
+  const before = (a: number, b: number): boolean =>
+    (priority[a] ?? 0) - (priority[b] ?? 0) < 0 ||
+    ((priority[a] ?? 0) === (priority[b] ?? 0) && (firstPosition[a] ?? 0) < (firstPosition[b] ?? 0));
+  const ready = new MinHeap<number>(before);
+  waiting.forEach((count, i) => {
+    if (count === 0) ready.push(i);
+  });
   const order: string[] = [];
-  while (done.size < components.length) {
-    let next = -1;
-    for (let i = 0; i < components.length; i += 1) {
-      if (done.has(i) || [...(pending[i] ?? [])].some((n) => !done.has(n))) continue;
-      if (next < 0 || (firstPosition[i] ?? 0) < (firstPosition[next] ?? 0)) next = i;
-    }
-    done.add(next);
+  for (let next = ready.pop(); next !== undefined; next = ready.pop()) {
     order.push(...(components[next] ?? []));
+    for (const d of dependents[next] ?? []) {
+      waiting[d] = (waiting[d] ?? 0) - 1;
+      if (waiting[d] === 0) ready.push(d);
+    }
   }
 
   const orderIndex = new Map(order.map((n, i) => [n, i]));
-  const cycles = components
-    .filter((c) => c.length > 1)
-    .map((c) => [...c].sort((a, b) => (orderIndex.get(a) ?? 0) - (orderIndex.get(b) ?? 0)));
+  const inOrder = components.map((c) =>
+    c.length === 1 ? c : [...c].sort((a, b) => (orderIndex.get(a) ?? 0) - (orderIndex.get(b) ?? 0)),
+  );
+  const cycles = inOrder.filter((c) => c.length > 1);
   const prerequisites = new Map<string, string[]>();
   for (const name of names) {
-    const own = componentOf.get(name);
+    const own = componentOf.get(name) ?? -1;
     const outside = (dependencies.get(name) ?? []).filter((d) => componentOf.get(d) !== own);
-    const cycle = components[own ?? -1] ?? [];
-    const sorted = [...cycle].sort((a, b) => (orderIndex.get(a) ?? 0) - (orderIndex.get(b) ?? 0));
-    const previous = sorted[sorted.indexOf(name) - 1];
+    const members = inOrder[own] ?? [];
+    const previous = members.length > 1 ? members[members.indexOf(name) - 1] : undefined;
     prerequisites.set(name, previous === undefined ? outside : [...outside, previous]);
   }
   return { order, dependencies, cycles, prerequisites };
