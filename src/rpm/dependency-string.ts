@@ -35,12 +35,20 @@ export function isRequireQualifier(value: string): value is RequireQualifier {
 }
 
 /**
- * Whether createrepo_c marks a require with these qualifiers `pre="1"`:
- * pre, post, pretrans and posttrans do; preun, postun, verify, interp, meta
- * do not (parsehdr.c: RPMSENSE_PREREQ|SCRIPT_PRE|SCRIPT_POST|PRETRANS|POSTTRANS).
+ * Whether createrepo_c marks a require with these qualifiers `pre="1"`
+ * (parsehdr.c): pre and post do, and since createrepo_c 1.1.1 (2024) pretrans
+ * and posttrans too; preun, postun, verify, interp and meta never do.
+ * `transactionScripts: false` gives the older behaviour (createrepo_c 0.x,
+ * e.g. Debian 12's 0.17.3).
  */
-export function isPreRequire(qualifiers: readonly RequireQualifier[]): boolean {
-  return qualifiers.some((q) => q === 'pre' || q === 'post' || q === 'pretrans' || q === 'posttrans');
+export function isPreRequire(
+  qualifiers: readonly RequireQualifier[],
+  options: { readonly transactionScripts?: boolean } = {},
+): boolean {
+  const transaction = options.transactionScripts ?? true;
+  return qualifiers.some(
+    (q) => q === 'pre' || q === 'post' || (transaction && (q === 'pretrans' || q === 'posttrans')),
+  );
 }
 
 /** A spec dependency tag: its kind and, for Requires, its qualifiers. */
