@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 import { FerryError } from '../errors.js';
 import type { RpmPackage } from '../rpm/package.js';
@@ -51,13 +51,31 @@ function verifyChecksum(
   }
 }
 
+/**
+ * The path of a file repomd.xml lists, refusing hrefs that leave the
+ * repository (foreign metadata must not make ferry read other files).
+ */
+export function metadataPath(repoDir: string, href: string): string {
+  const rel = relative(resolve(repoDir), resolve(repoDir, href));
+  if (rel === '' || rel.startsWith('..') || href.startsWith('/')) {
+    throw new FerryError(
+      'FERRY_REPODATA_INVALID',
+      `repomd.xml names a file outside the repository: ${href}`,
+      {
+        file: join(repoDir, 'repodata', 'repomd.xml'),
+      },
+    );
+  }
+  return join(repoDir, href);
+}
+
 /** Reads, verifies and decompresses the file of one repomd record; returns its text. */
 export async function readMetadataFile(
   repoDir: string,
   record: RepomdRecord,
   verify = true,
 ): Promise<string> {
-  const file = join(repoDir, record.href);
+  const file = metadataPath(repoDir, record.href);
   const data = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     throw new FerryError('FERRY_REPODATA_INVALID', `cannot read ${record.type} metadata: ${error.message}`, {
       file,

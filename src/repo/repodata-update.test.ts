@@ -1,0 +1,289 @@
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { dnfPackageReport } from '../../test/helpers/dnf.js';
+import {
+  buildRpms,
+  generateChangelog,
+  type BuiltRpm,
+  type FixtureSpec,
+} from '../../test/helpers/rpm-factory.js';
+import { runFerry } from '../../test/helpers/run-ferry.js';
+import { tempDir } from '../../test/helpers/temp-dir.js';
+import { exec } from '../util/exec.js';
+import { CACHE_FILE_NAME } from './repodata-cache.js';
+import { indexRepository } from './repo-index.js';
+import { readRepodata, readRepomd } from './repodata-reader.js';
+import { updateRepodata } from './repodata-update.js';
+import type { RepodataExtension } from './repodata-writer.js';
+
+const NOW = 1_750_000_000;
+
+/** Eight source packages with eleven subpackages each: 96 rpms from eight rpmbuild runs. */
+const SPECS: FixtureSpec[] = Array.from({ length: 8 }, (_, s) => ({
+  name: `pkg${s}`,
+  version: `${s + 1}.0`,
+  release: '1',
+  requires: [`pkg${(s + 1) % 8} >= 1`],
+  files: [{ path: `/usr/bin/pkg${s}` }],
+  changelog: generateChangelog(2),
+  subpackages: Array.from({ length: 11 }, (_, k) => ({
+    name: `pkg${s}-sub${k}`,
+    requires: [`pkg${s} = ${s + 1}.0-1`],
+    files: [{ path: `/usr/share/pkg${s}/sub${k}.txt` }],
+  })),
+}));
+const EXTRA: FixtureSpec = { name: 'extra', version: '9', release: '1', files: [{ path: '/usr/bin/extra' }] };
+
+let work: string;
+let pool: string;
+let rpms: BuiltRpm[];
+let extra: BuiltRpm;
+
+/** A repository directory holding copies (same mtimes) of the given rpms. */
+async function repoWith(name: string, files: readonly BuiltRpm[]): Promise<string> {
+  const dir = join(work, name);
+  await mkdir(dir, { recursive: true });
+  await Promise.all(files.map((rpm) => exec('cp', ['-p', rpm.path, join(dir, rpm.fileName)])));
+  return dir;
+}
+
+/** The checksums repomd.xml lists, by type (identical checksums = identical files). */
+async function checksums(dir: string): Promise<Record<string, string>> {
+  const repomd = await readRepomd(dir);
+  return Object.fromEntries(repomd.records.map((r) => [r.type, r.checksum.value]));
+}
+
+beforeAll(async () => {
+  work = await tempDir('ferry-repodata-update-');
+  pool = join(work, 'pool');
+  const [main, more] = await Promise.all([buildRpms(SPECS, pool), buildRpms([EXTRA], join(work, 'extra'))]);
+  rpms = main;
+  extra = more[0]!;
+});
+
+describe('ferry repo index --update', () => {
+  it('reuses unchanged packages and writes exactly what a full run writes', async () => {
+    const dir = await repoWith('update', rpms);
+    const first = await indexRepository(dir, { now: NOW });
+    await exec('cp', ['-p', extra.path, join(dir, extra.fileName)]);
+
+    const update = await indexRepository(dir, { update: true, now: NOW });
+    const full = await indexRepository(await repoWith('update-full', [...rpms, extra]), { now: NOW });
+
+    expect(first.packages).toBe(96);
+    expect([update.previous, update.reused, update.read]).toEqual(['cache', 96, 1]);
+    expect(update.repodata!.blocksReused).toBeGreaterThan(0);
+    expect(await checksums(dir)).toEqual(await checksums(join(work, 'update-full')));
+    expect(full.packages).toBe(97);
+  });
+
+  it('falls back to the XML metadata when the sidecar cache is missing', async () => {
+    const dir = await repoWith('no-cache', rpms);
+    await indexRepository(dir, { now: NOW });
+    await rm(join(dir, 'repodata', CACHE_FILE_NAME));
+    await rm(join(dir, rpms[0]!.fileName));
+
+    const update = await indexRepository(dir, { update: true, now: NOW });
+    const full = await repoWith('no-cache-full', rpms.slice(1));
+    await indexRepository(full, { now: NOW });
+
+    expect([update.previous, update.reused, update.read]).toEqual(['xml', 95, 0]);
+    expect(await checksums(dir)).toEqual(await checksums(full));
+  });
+
+  it('re-reads a file whose mtime changed, and with --checksum-verify one whose content changed', async () => {
+    const dir = await repoWith('changed', rpms.slice(0, 20));
+    const swapped = join(dir, rpms[2]!.fileName);
+    await utimes(swapped, NOW - 100, NOW - 100); // whole seconds: utimes cannot restore nanoseconds
+    await indexRepository(dir, { now: NOW });
+    const touched = join(dir, rpms[1]!.fileName);
+    await utimes(touched, NOW, NOW);
+    // Same size and mtime, other content: only a checksum tells.
+    const data = await readFile(swapped);
+    data[data.length - 1] ^= 0xff;
+    await writeFile(swapped, data);
+    await utimes(swapped, NOW - 100, NOW - 100);
+
+    const plain = await indexRepository(dir, { update: true, now: NOW });
+    const verified = await indexRepository(dir, { update: true, checksumVerify: true, now: NOW });
+
+    expect([plain.reused, plain.read]).toEqual([19, 1]);
+    expect([verified.reused, verified.read]).toEqual([19, 1]);
+    const { packages } = await readRepodata(dir);
+    const entry = packages.find((p) => p.locationHref === rpms[2]!.fileName)!;
+    expect(entry.checksum.value).toBe(createHash('sha256').update(data).digest('hex'));
+  });
+
+  it('lets createrepo_c --update read ferry metadata (several gzip members per file)', async () => {
+    const dir = await repoWith('createrepo-update', rpms.slice(0, 30));
+    await indexRepository(dir, { now: NOW });
+    const ours = await readRepodata(dir);
+
+    await exec('createrepo_c', ['--update', '--no-database', '--quiet', dir]);
+
+    expect((await readRepodata(dir)).packages).toEqual(ours.packages);
+  });
+});
+
+describe('updateRepodata (the chaser publishing a snapshot)', () => {
+  it('derives a snapshot of links from the previous one: added and removed packages only', async () => {
+    const previous = await repoWith('snap1', rpms);
+    await indexRepository(previous, { now: NOW });
+    // The next snapshot: links to the previous snapshot's files, one package gone, one new.
+    const next = join(work, 'snap2');
+    await mkdir(next);
+    for (const rpm of rpms.slice(1)) await symlink(join(previous, rpm.fileName), join(next, rpm.fileName));
+    await copyFile(extra.path, join(next, extra.fileName));
+
+    const result = await updateRepodata({
+      repoDir: next,
+      base: previous,
+      add: [extra.fileName],
+      remove: [rpms[0]!.fileName],
+      now: NOW,
+    });
+    const reference = join(work, 'snap2-full');
+    await exec('cp', ['-a', next, reference]);
+    await rm(join(reference, 'repodata'), { recursive: true });
+    await indexRepository(reference, { now: NOW });
+
+    expect([result.previous, result.added, result.removed, result.packages]).toEqual(['cache', 1, 1, 96]);
+    expect(result.repodata.blocksReused).toBeGreaterThan(0);
+    expect(await checksums(next)).toEqual(await checksums(reference));
+    expect(await dnfPackageReport([{ id: 'snap', path: next }])).toEqual(
+      await dnfPackageReport([{ id: 'snap', path: reference }]),
+    );
+  });
+
+  it('refuses a broken added package and writes nothing', async () => {
+    const dir = join(work, 'snap-broken');
+    await mkdir(dir);
+    await writeFile(
+      join(dir, 'bad-1-1.noarch.rpm'),
+      'not an rpm at all, just some text that is long enough to hold a lead',
+    );
+
+    await expect(
+      updateRepodata({ repoDir: dir, base: join(work, 'snap1'), add: ['bad-1-1.noarch.rpm'] }),
+    ).rejects.toMatchObject({
+      code: 'FERRY_RPM_INVALID',
+      file: join(dir, 'bad-1-1.noarch.rpm'),
+    });
+    expect(await readdir(dir)).toEqual(['bad-1-1.noarch.rpm']);
+  });
+
+  it('updates repodata extensions from cached per-package parts', async () => {
+    const encoder = new TextEncoder();
+    const builds: number[] = [];
+    const extension: RepodataExtension = {
+      type: 'test-names',
+      fileName: 'names.txt',
+      compress: true,
+      packagePart: (pkg) => encoder.encode(`${pkg.name}\n`),
+      build: ({ records, primaryChecksum }) => {
+        builds.push(records.length);
+        const text = records.map((r) => new TextDecoder().decode(r.parts['test-names'])).join('');
+        return encoder.encode(`${primaryChecksum}\n${text}`);
+      },
+    };
+    const dir = await repoWith('ext', rpms.slice(0, 10));
+    await indexRepository(dir, { extensions: [extension], now: NOW });
+    await exec('cp', ['-p', extra.path, join(dir, extra.fileName)]);
+
+    const update = await updateRepodata({
+      repoDir: dir,
+      add: [extra.fileName],
+      extensions: [extension],
+      now: NOW,
+    });
+
+    expect(update.previous).toBe('cache');
+    expect(builds).toEqual([10, 11]);
+    const record = (await readRepomd(dir)).records.find((r) => r.type === 'test-names')!;
+    const { stdout } = await exec('sh', ['-c', 'zcat "$1"', 'zcat', join(dir, record.href)]);
+    const [primary, ...names] = stdout.trim().split('\n');
+    expect(primary).toBe((await checksums(dir)).primary);
+    expect(names).toContain('extra');
+    expect(names).toHaveLength(11);
+  });
+});
+
+describe('broken RPMs and interrupted runs', () => {
+  it('fails on a broken rpm and leaves the old metadata untouched; --skip-broken indexes the rest', async () => {
+    const dir = await repoWith('broken', rpms.slice(0, 5));
+    await indexRepository(dir, { now: NOW });
+    const before = await readFile(join(dir, 'repodata', 'repomd.xml'));
+    await writeFile(join(dir, 'broken-1-1.noarch.rpm'), Buffer.alloc(300, 7));
+    await copyFile(rpms[6]!.path, join(dir, 'truncated-1-1.noarch.rpm'));
+    await exec('truncate', ['-s', '2000', join(dir, 'truncated-1-1.noarch.rpm')]);
+
+    const failed = await indexRepository(dir, { now: NOW + 1 });
+    const after = await readFile(join(dir, 'repodata', 'repomd.xml'));
+    const skipped = await indexRepository(dir, { skipBroken: true, now: NOW + 2 });
+
+    expect(failed.written).toBe(false);
+    expect(failed.broken.map((b) => [b.href, b.reason.split(':')[0]])).toEqual([
+      ['broken-1-1.noarch.rpm', 'not an rpm file'],
+      ['truncated-1-1.noarch.rpm', 'truncated at byte 2000'],
+    ]);
+    expect(after.equals(before)).toBe(true);
+    expect([skipped.written, skipped.packages, skipped.broken.length]).toEqual([true, 5, 2]);
+  });
+
+  it('cleans up what a killed run left and keeps only current files in repodata/', async () => {
+    const dir = await repoWith('killed', rpms.slice(0, 3));
+    await indexRepository(dir, { now: NOW });
+    const dead = join(dir, '.repodata.ferry-999999999-deadbeef');
+    await mkdir(dead);
+    await writeFile(join(dead, 'half-written.xml.gz'), 'x');
+    await writeFile(join(dir, 'repodata', `${'0'.repeat(64)}-primary.xml.gz`), 'leftover');
+
+    await indexRepository(dir, { now: NOW + 5 });
+
+    expect((await readdir(dir)).filter((n) => n.startsWith('.repodata'))).toEqual([]);
+    const names = (await readdir(join(dir, 'repodata'))).sort();
+    const listed = (await readRepomd(dir)).records.map((r) => r.href.replace('repodata/', ''));
+    expect(names).toEqual([...listed, CACHE_FILE_NAME, 'repomd.xml'].sort());
+  });
+});
+
+describe('ferry repo index (CLI)', () => {
+  it('prints the JSON documented in docs/repodata.md and exits 0', async () => {
+    const dir = await repoWith('cli', rpms.slice(0, 4));
+
+    const run = await runFerry(['repo', 'index', '--json', dir]);
+
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      directory: dir,
+      written: true,
+      packages: 4,
+      reused: 0,
+      read: 4,
+      previous: 'none',
+      broken: [],
+    });
+    expect((json.repomd as { type: string }[]).map((r) => r.type)).toEqual(['primary', 'filelists', 'other']);
+  });
+
+  it('exits 1 naming each broken rpm, 2 for a missing directory', async () => {
+    const dir = await repoWith('cli-broken', rpms.slice(0, 2));
+    await writeFile(join(dir, 'junk.rpm'), 'junk');
+
+    const broken = await runFerry(['repo', 'index', dir]);
+    const missing = await runFerry(['repo', 'index', join(work, 'does-not-exist')]);
+    const skip = await runFerry(['repo', 'index', '--skip-broken', '--update', dir]);
+
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain(`error: ${join(dir, 'junk.rpm')}: not an rpm file: bad lead magic`);
+    expect(missing.code).toBe(2);
+    expect(skip.code).toBe(0);
+    expect(skip.stderr).toContain(`skipped: ${join(dir, 'junk.rpm')}`);
+    expect(skip.stdout).toContain('2 packages');
+  });
+});
