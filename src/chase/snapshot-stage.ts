@@ -1,0 +1,93 @@
+import { lstat, mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+
+import { renderVersionsCsv } from '../layout/index.js';
+import { asidePath, writeFileAtomic } from '../util/atomic-write.js';
+import type { SnapshotContents } from './snapshot-contents.js';
+
+/**
+ * Writes repodata/ for the RPMs of a snapshot directory. `previous` is the
+ * snapshot this one derives from (its repodata is reused) and `added` /
+ * `removed` the file names that differ from it; null previous means index
+ * everything.
+ */
+export interface RepodataPort {
+  write(
+    dir: string,
+    change: {
+      readonly previous: string | null;
+      readonly added: readonly string[];
+      readonly removed: readonly string[];
+    },
+  ): Promise<void>;
+}
+
+/** What goes into a snapshot directory. */
+export interface StageInput {
+  /** The final snapshot directory (absolute); the staging directory is a hidden sibling. */
+  readonly final: string;
+  readonly workspaceRoot: string;
+  /** Files to move in (built RPMs and SRPM, build logs): renamed, not copied. */
+  readonly moveIn: readonly string[];
+  /** Small files to write: name -> content (notes.log, delorean.repo, ...). */
+  readonly write: Readonly<Record<string, string>>;
+  /** Links and versions.csv of a successful build; absent for a failure. */
+  readonly contents?: SnapshotContents;
+  /** For repodata: the previous snapshot of the same component and its RPM file names. */
+  readonly previous?: { readonly dir: string; readonly files: ReadonlySet<string> } | null;
+  readonly repodata?: RepodataPort;
+}
+
+/** The staging directory of a snapshot: beside it, hidden, named after the process (removeStaleAsideFiles knows it). */
+export function stagingPath(final: string): string {
+  return asidePath(final);
+}
+
+/**
+ * Builds a snapshot directory aside (`staging`): moves the build's files in,
+ * links every other package's newest good RPMs (relative symlinks, as
+ * DLRN), writes versions.csv and the given files, then the repodata,
+ * incrementally from the previous snapshot when there is one. Nothing is
+ * visible at `final` yet.
+ */
+export async function stageSnapshot(input: StageInput, staging: string): Promise<{ rpms: string[] }> {
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  for (const file of input.moveIn) await rename(file, join(staging, basename(file)));
+  if (input.contents) {
+    // Links are relative to the final directory; staging is its sibling, so they resolve the same from both.
+    const from = input.final;
+    await Promise.all(
+      input.contents.links.map((link) =>
+        symlink(relative(from, join(input.workspaceRoot, link.artifact)), join(staging, link.name)),
+      ),
+    );
+    await writeFileAtomic(join(staging, 'versions.csv'), renderVersionsCsv(input.contents.versions));
+  }
+  for (const [name, content] of Object.entries(input.write))
+    await writeFileAtomic(join(staging, name), content);
+  const rpms = (await readdir(staging)).filter((f) => f.endsWith('.rpm')).sort();
+  if (input.contents && input.repodata) {
+    const previous = input.previous ?? null;
+    const now = new Set(rpms);
+    await input.repodata.write(staging, {
+      previous: previous?.dir ?? null,
+      added: previous ? rpms.filter((f) => !previous.files.has(f)) : rpms,
+      removed: previous ? [...previous.files].filter((f) => !now.has(f)) : [],
+    });
+  }
+  return { rpms };
+}
+
+/**
+ * Moves the staged directory to `final`. An existing directory there (the
+ * logs of an earlier RETRY or rechecked attempt of the same hashes) is moved
+ * to `trash` first and removed after.
+ */
+export async function placeSnapshot(staging: string, final: string, trash: string): Promise<void> {
+  await mkdir(dirname(final), { recursive: true });
+  const existing = await lstat(final).catch(() => null);
+  if (existing) await rename(final, trash);
+  await rename(staging, final);
+  if (existing) await rm(trash, { recursive: true, force: true });
+}
