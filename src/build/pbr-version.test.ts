@@ -107,63 +107,94 @@ async function pbrProject(setupCfgVersion?: string): Promise<TestRepo> {
   return repo;
 }
 
-type Case = readonly [string, (repo: TestRepo) => Promise<void>, string?];
+interface Case {
+  readonly title: string;
+  readonly arrange: (repo: TestRepo) => Promise<void>;
+  /** setup.cfg's `[metadata] version` (pbr pre-versioning). */
+  readonly setupCfgVersion?: string;
+}
 
 describe.concurrent('pbr version of a git history, compared with python setup.py --version', () => {
   const edit = (repo: TestRepo, n: number, message = `Change ${n}`): Promise<string> =>
     repo.commit({ [`f${n}.txt`]: `${n}\n` }, message);
+  const release = (repo: TestRepo, tag: string): Promise<void> => repo.tag(tag, { annotated: true });
   const cases: readonly Case[] = [
-    ['one commit, no tag', async () => {}],
-    ['three commits, no tag', async (r) => void (await edit(r, 1), await edit(r, 2))],
-    ['annotated release tag on the commit', async (r) => r.tag('1.0.0', { annotated: true })],
-    ['lightweight tag on the commit', async (r) => r.tag('1.4.2')],
-    [
-      'commits after a release',
-      async (r) => void (await r.tag('1.0.0', { annotated: true }), await edit(r, 1), await edit(r, 2)),
-    ],
-    ['v-prefixed tag', async (r) => void (await r.tag('v1.2.0', { annotated: true }), await edit(r, 1))],
-    [
-      'Sem-Ver: feature',
-      async (r) =>
-        void (
-          await r.tag('1.0.0', { annotated: true }),
-          await edit(r, 1, 'New thing\n\nSem-Ver: feature'),
-          await edit(r, 2)
-        ),
-    ],
-    [
-      'Sem-Ver: api-break',
-      async (r) =>
-        void (await r.tag('1.3.0', { annotated: true }), await edit(r, 1, 'Break\n\nSem-Ver: api-break')),
-    ],
-    [
-      'after a release candidate',
-      async (r) => void (await r.tag('2.0.0.0rc1', { annotated: true }), await edit(r, 1), await edit(r, 2)),
-    ],
-    ['after a beta tag', async (r) => void (await r.tag('3.1.0.0b2', { annotated: true }), await edit(r, 1))],
-    [
-      'two version tags on one commit',
-      async (r) =>
-        void (
-          await r.tag('1.0.0.0rc1', { annotated: true }),
-          await r.tag('1.0.0', { annotated: true }),
-          await edit(r, 1)
-        ),
-    ],
-    [
-      'non-version tags are ignored',
-      async (r) =>
-        void (
-          await r.tag('1.1.0', { annotated: true }),
-          await edit(r, 1),
-          await r.tag('latest'),
-          await edit(r, 2)
-        ),
-    ],
-    [
-      'merged topic branch',
-      async (r) => {
-        await r.tag('0.5.0', { annotated: true });
+    { title: 'one commit, no tag', arrange: async () => {} },
+    {
+      title: 'three commits, no tag',
+      arrange: async (r) => {
+        await edit(r, 1);
+        await edit(r, 2);
+      },
+    },
+    { title: 'annotated release tag on the commit', arrange: (r) => release(r, '1.0.0') },
+    { title: 'lightweight tag on the commit', arrange: (r) => r.tag('1.4.2') },
+    {
+      title: 'commits after a release',
+      arrange: async (r) => {
+        await release(r, '1.0.0');
+        await edit(r, 1);
+        await edit(r, 2);
+      },
+    },
+    {
+      title: 'v-prefixed tag',
+      arrange: async (r) => {
+        await release(r, 'v1.2.0');
+        await edit(r, 1);
+      },
+    },
+    {
+      title: 'Sem-Ver: feature',
+      arrange: async (r) => {
+        await release(r, '1.0.0');
+        await edit(r, 1, 'New thing\n\nSem-Ver: feature');
+        await edit(r, 2);
+      },
+    },
+    {
+      title: 'Sem-Ver: api-break',
+      arrange: async (r) => {
+        await release(r, '1.3.0');
+        await edit(r, 1, 'Break\n\nSem-Ver: api-break');
+      },
+    },
+    {
+      title: 'after a release candidate',
+      arrange: async (r) => {
+        await release(r, '2.0.0.0rc1');
+        await edit(r, 1);
+        await edit(r, 2);
+      },
+    },
+    {
+      title: 'after a beta tag',
+      arrange: async (r) => {
+        await release(r, '3.1.0.0b2');
+        await edit(r, 1);
+      },
+    },
+    {
+      title: 'two version tags on one commit',
+      arrange: async (r) => {
+        await release(r, '1.0.0.0rc1');
+        await release(r, '1.0.0');
+        await edit(r, 1);
+      },
+    },
+    {
+      title: 'non-version tags are ignored',
+      arrange: async (r) => {
+        await release(r, '1.1.0');
+        await edit(r, 1);
+        await r.tag('latest');
+        await edit(r, 2);
+      },
+    },
+    {
+      title: 'merged topic branch',
+      arrange: async (r) => {
+        await release(r, '0.5.0');
         await r.branch('topic', { checkout: true });
         await edit(r, 1);
         await edit(r, 2);
@@ -171,15 +202,18 @@ describe.concurrent('pbr version of a git history, compared with python setup.py
         await edit(r, 3);
         await r.merge('topic');
       },
-    ],
-    [
-      'pre-versioning from setup.cfg',
-      async (r) => void (await r.tag('1.0.0', { annotated: true }), await edit(r, 1)),
-      '3.0.0',
-    ],
+    },
+    {
+      title: 'pre-versioning from setup.cfg',
+      setupCfgVersion: '3.0.0',
+      arrange: async (r) => {
+        await release(r, '1.0.0');
+        await edit(r, 1);
+      },
+    },
   ];
 
-  it.each(cases)('%s', async (_title, arrange, setupCfgVersion) => {
+  it.each(cases)('$title', async ({ arrange, setupCfgVersion }) => {
     const repo = await pbrProject(setupCfgVersion);
     await arrange(repo);
     const head = await resolveCommit(repo.dir, 'HEAD');
