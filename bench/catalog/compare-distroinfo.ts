@@ -72,7 +72,8 @@ function compare(label: string, theirs: Pkg[], ours: Pkg[]): Tally {
     if (same) tally.identical++;
   }
   for (const pkg of ours) {
-    if (!seen.has(pkg.project as string)) tally.differences.push(`${label}: ${String(pkg.project)}: only in ferry`);
+    if (!seen.has(pkg.project as string))
+      tally.differences.push(`${label}: ${String(pkg.project)}: only in ferry`);
   }
   return tally;
 }
@@ -88,15 +89,21 @@ async function main(): Promise<number> {
   const entry = load.catalog.entryFile;
   const root = load.catalog.root;
 
-  const untagged = (ferry(['catalog', 'list', '--json', '--catalog', catalog]) as Pkg[]).map(stripFerryFields);
+  const untagged = (ferry(['catalog', 'list', '--json', '--catalog', catalog]) as Pkg[]).map(
+    stripFerryFields,
+  );
   const tags = [...new Set(untagged.flatMap((pkg) => Object.keys((pkg.tags as Pkg | null) ?? {})))].sort();
 
   const work = mkdtempSync(join(tmpdir(), 'ferry-distroinfo-'));
   try {
     const dump = join(work, 'distroinfo.json');
-    execFileSync('python3', [join(ROOT, 'bench/catalog/distroinfo-dump.py'), checkout, root, entry, dump, ...tags], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    execFileSync(
+      'python3',
+      [join(ROOT, 'bench/catalog/distroinfo-dump.py'), checkout, root, entry, dump, ...tags],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     const theirs = JSON.parse(readFileSync(dump, 'utf8')) as {
       seconds: number;
       info: { packages: Pkg[]; releases: Json[] };
@@ -114,7 +121,9 @@ async function main(): Promise<number> {
     const ourReleases = load.catalog.releases.map((release) => release.fields as Json);
     theirs.info.releases.forEach((release, index) => {
       if (!isDeepStrictEqual(release, ourReleases[index])) {
-        releaseDiffs.push(`release ${index}: distroinfo ${JSON.stringify(release)} ferry ${JSON.stringify(ourReleases[index])}`);
+        releaseDiffs.push(
+          `release ${index}: distroinfo ${JSON.stringify(release)} ferry ${JSON.stringify(ourReleases[index])}`,
+        );
       }
     });
     if (ourReleases.length !== theirs.info.releases.length) releaseDiffs.push('release counts differ');

@@ -10,8 +10,8 @@ import type {
   YamlMap,
 } from './catalog-model.js';
 import { buildReleases } from './build-releases.js';
-import { expandPackage, type Expansion, type Templates } from './expand-package.js';
-import { mergeInfos, type MergedInfo, type MergedItem } from './merge-infos.js';
+import { expandPackage, expandTagOverrides, type Expansion, type Templates } from './expand-package.js';
+import { mergeInfos, type MergedInfo } from './merge-infos.js';
 import type { CatalogSources } from './read-catalog-files.js';
 import { checkPackage, checkTemplateTags, type RuleContext } from './validate-package.js';
 import { isYamlList, isYamlMap, scalarText } from './yaml-parse.js';
@@ -34,7 +34,6 @@ export interface BuiltCatalog {
 }
 
 interface Built {
-  readonly item: MergedItem;
   readonly expansion: Expansion;
   readonly pkg: CatalogPackage;
   readonly entryRef: SourceRef;
@@ -83,19 +82,6 @@ function declaredTags(merged: MergedInfo, releases: readonly Release[]): Set<str
   // A tag file (tags/<tag>.yml, packages with only tags) declares its tag.
   for (const file of merged.tagFiles) known.add(basename(file, extname(file)));
   return known;
-}
-
-function definitionsOf(item: MergedItem, merged: MergedInfo): SourceRef[] {
-  const seen = new Set<string>();
-  const refs: SourceRef[] = [];
-  for (const part of item.parts) {
-    if (merged.overlayFiles.has(part.file)) continue;
-    const key = `${part.file}\0${part.base.join('\0')}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    refs.push({ file: part.file, path: part.base });
-  }
-  return refs;
 }
 
 function checkDuplicates(built: readonly Built[], problems: ProblemRef[]): void {
@@ -172,9 +158,8 @@ export function buildCatalog(sources: CatalogSources): BuiltCatalog {
   };
   const built: Built[] = [];
   for (const [project, item] of merged.projects) {
-    const definedIn = definitionsOf(item, merged);
-    const firstPart = item.parts[0]!;
-    const entryRef = definedIn[0] ?? { file: firstPart.file, path: firstPart.base };
+    const definedIn = item.definitions;
+    const entryRef = definedIn[0] ?? item.first;
     if (definedIn.length === 0) {
       problems.push({
         severity: 'error',
@@ -193,13 +178,12 @@ export function buildCatalog(sources: CatalogSources): BuiltCatalog {
       });
     }
     const expansion = expandPackage(item.value, templates);
-    checkPackage(ctx, item, expansion, undefined, entryRef);
+    checkPackage(ctx, project, item, expansion, undefined, entryRef);
     const pkg = toCatalogPackage(expansion.fields, definedIn, undefined);
-    built.push({ item, expansion, pkg, entryRef });
-    for (const [tag, settings] of Object.entries(pkg.tags)) {
-      if (isYamlMap(settings) && Object.keys(settings).length > 0) {
-        checkPackage(ctx, item, expandPackage(item.value, templates, tag), tag, entryRef);
-      }
+    built.push({ expansion, pkg, entryRef });
+    for (const tag of Object.keys(pkg.tags)) {
+      const tagged = expandTagOverrides(expansion, tag);
+      if (tagged) checkPackage(ctx, project, item, tagged, tag, entryRef);
     }
   }
   checkDuplicates(built, problems);

@@ -1,4 +1,4 @@
-import type { YamlMap, YamlPath } from './catalog-model.js';
+import type { YamlMap, YamlPath, YamlValue } from './catalog-model.js';
 import type { Contribution } from './merge-infos.js';
 import { pythonFormat } from './python-format.js';
 import { isYamlList, isYamlMap, scalarText } from './yaml-parse.js';
@@ -21,9 +21,12 @@ export interface SubstitutionFailure {
 }
 
 export interface Expansion {
+  /** Effective fields, substituted. */
   readonly fields: YamlMap;
-  /** The layer that last set each field. */
-  readonly layers: ReadonlyMap<string, FieldLayer>;
+  /** Effective fields before substitution. */
+  readonly raw: YamlMap;
+  /** The layer that last set a field. */
+  readonly layerOf: (key: string) => FieldLayer | undefined;
   readonly failures: readonly SubstitutionFailure[];
   /** Set when `conf` names no template. */
   readonly unknownConf: string | undefined;
@@ -36,43 +39,77 @@ export interface Templates {
   readonly packageConfigs: ReadonlyMap<string, YamlMap>;
 }
 
-export function expandPackage(entry: YamlMap, templates: Templates, tag?: string): Expansion {
-  const fields: Record<string, YamlMap[string]> = {};
-  const layers = new Map<string, FieldLayer>();
-  const apply = (source: YamlMap, layer: FieldLayer): void => {
-    for (const key of Object.keys(source)) {
-      fields[key] = source[key]!;
-      layers.set(key, layer);
-    }
-  };
-  apply(templates.packageDefault, 'default');
-  let unknownConf: string | undefined;
-  const confName = entry.conf;
-  if (confName !== undefined) {
-    const conf = typeof confName === 'string' ? templates.packageConfigs.get(confName) : undefined;
-    if (conf) apply(conf, 'conf');
-    else unknownConf = scalarText(confName);
-  }
-  apply(entry, 'entry');
-  let tagSettings: YamlMap | undefined;
-  if (tag !== undefined) {
-    const tags = fields.tags;
-    const settings = isYamlMap(tags) ? tags[tag] : undefined;
-    if (isYamlMap(settings) && Object.keys(settings).length > 0) {
-      tagSettings = settings;
-      apply(settings, 'tag');
-    }
-  }
-  const failures: SubstitutionFailure[] = [];
-  const substituted: Record<string, YamlMap[string]> = { ...fields };
-  for (const key of Object.keys(fields)) {
-    const value = fields[key];
+function substitute(
+  raw: YamlMap,
+  keys: Iterable<string>,
+  into: Record<string, YamlValue>,
+  failures: SubstitutionFailure[],
+): void {
+  for (const key of keys) {
+    const value = raw[key];
     if (typeof value !== 'string') continue;
-    const result = pythonFormat(value, fields);
-    if (result.ok) substituted[key] = result.value;
+    const result = pythonFormat(value, raw);
+    if (result.ok) into[key] = result.value;
     else failures.push({ key, template: value, reason: result.reason });
   }
-  return { fields: substituted, layers, failures, unknownConf, tagSettings };
+}
+
+function nonEmptyMap(value: YamlValue | undefined): YamlMap | undefined {
+  return isYamlMap(value) && Object.keys(value).length > 0 ? value : undefined;
+}
+
+export function expandPackage(entry: YamlMap, templates: Templates, tag?: string): Expansion {
+  const raw: Record<string, YamlValue> = {};
+  const apply = (source: YamlMap): void => {
+    for (const key of Object.keys(source)) raw[key] = source[key]!;
+  };
+  apply(templates.packageDefault);
+  let unknownConf: string | undefined;
+  let conf: YamlMap | undefined;
+  const confName = entry.conf;
+  if (confName !== undefined) {
+    conf = typeof confName === 'string' ? templates.packageConfigs.get(confName) : undefined;
+    if (conf) apply(conf);
+    else unknownConf = scalarText(confName);
+  }
+  apply(entry);
+  let tagSettings: YamlMap | undefined;
+  if (tag !== undefined) {
+    const tags = raw.tags;
+    tagSettings = nonEmptyMap(isYamlMap(tags) ? tags[tag] : undefined);
+    if (tagSettings) apply(tagSettings);
+  }
+  const failures: SubstitutionFailure[] = [];
+  const fields: Record<string, YamlValue> = { ...raw };
+  substitute(raw, Object.keys(raw), fields, failures);
+  const layerOf = (key: string): FieldLayer | undefined => {
+    if (tagSettings && Object.hasOwn(tagSettings, key)) return 'tag';
+    if (Object.hasOwn(entry, key)) return 'entry';
+    if (conf && Object.hasOwn(conf, key)) return 'conf';
+    if (Object.hasOwn(templates.packageDefault, key)) return 'default';
+    return undefined;
+  };
+  return { fields, raw, layerOf, failures, unknownConf, tagSettings };
+}
+
+/**
+ * A tag's overrides on top of an untagged expansion, for checking them: the
+ * overridden fields are substituted as distroinfo would with that tag
+ * applied; the other fields are the untagged ones. `undefined` when the tag
+ * sets nothing for this package. (Use `expandPackage(entry, templates, tag)`
+ * for the exact tagged package.)
+ */
+export function expandTagOverrides(base: Expansion, tag: string): Expansion | undefined {
+  const tags = base.raw.tags;
+  const settings = nonEmptyMap(isYamlMap(tags) ? tags[tag] : undefined);
+  if (!settings) return undefined;
+  const raw: YamlMap = { ...base.raw, ...settings };
+  const fields: Record<string, YamlValue> = { ...base.fields, ...settings };
+  const failures: SubstitutionFailure[] = [];
+  substitute(raw, Object.keys(settings), fields, failures);
+  const layerOf = (key: string): FieldLayer | undefined =>
+    Object.hasOwn(settings, key) ? 'tag' : base.layerOf(key);
+  return { fields, raw, layerOf, failures, unknownConf: base.unknownConf, tagSettings: settings };
 }
 
 function getIn(value: YamlMap[string] | undefined, path: YamlPath): YamlMap[string] | undefined {

@@ -24,13 +24,28 @@ export interface MergedItem {
   readonly parts: readonly Contribution[];
 }
 
+/**
+ * A package after merging. Its entries (`partsOf`) are only listed when a
+ * problem needs them: rdoinfo has ~34,000 package entries, 28,000 of them
+ * build-system tags.
+ */
+export interface MergedProject {
+  readonly value: YamlMap;
+  /** Entries defining it (not in tag or build-system-tag files), each once. */
+  readonly definitions: readonly SourceRef[];
+  /** First entry of any kind. */
+  readonly first: SourceRef;
+}
+
 export interface MergedInfo {
   readonly packageDefault: YamlMap;
   readonly defaultParts: readonly Contribution[];
   readonly packageConfigs: ReadonlyMap<string, YamlMap>;
   readonly configParts: ReadonlyMap<string, readonly Contribution[]>;
   /** By project, in distroinfo's order. */
-  readonly projects: ReadonlyMap<string, MergedItem>;
+  readonly projects: ReadonlyMap<string, MergedProject>;
+  /** Every entry of a project, in merge order (computed on first use). */
+  readonly partsOf: (project: string) => readonly Contribution[];
   /** By name, in distroinfo's order. */
   readonly releases: ReadonlyMap<string, MergedItem>;
   readonly components: readonly { readonly name: string; readonly at: SourceRef }[];
@@ -74,113 +89,178 @@ function isOverlayFile(info: YamlMap): boolean {
 }
 
 type Owned = Record<string, YamlValue>;
-type Keyed = Map<string, { value: YamlMap; parts: Contribution[] }>;
 
-/**
- * `_merge` in place. Merging rdoinfo's ~28,000 build-system-tag entries by
- * copying would be quadratic, so merged mappings and lists are mutated, but
- * only those this merge created (`owned`): a mapping or list read from a file
- * is copied the first time something is merged into it.
- */
-class InPlaceMerger {
-  private readonly owned = new WeakSet<object>();
-
-  own(value: YamlMap): Owned;
-  own(value: readonly YamlValue[]): YamlValue[];
-  own(value: YamlMap | readonly YamlValue[]): Owned | YamlValue[] {
-    if (this.owned.has(value)) return value as Owned | YamlValue[];
-    // Null-prototype objects live in V8's dictionary mode: adding keys in
-    // every possible order (build-system tags) then creates no hidden classes.
-    const copy = isYamlList(value) ? [...value] : Object.assign(Object.create(null) as Owned, value);
-    this.owned.add(copy);
-    return copy;
-  }
-
-  /** Returns `_merge(target, source)`, reusing `target` when this merger owns it. */
-  merge(target: YamlMap, source: YamlMap): YamlMap {
-    const out = this.own(target);
-    for (const key of Object.keys(source)) {
-      const current = out[key];
-      const incoming = source[key]!;
-      if (isYamlMap(current) && isYamlMap(incoming)) out[key] = this.merge(current, incoming);
-      else if (isYamlList(current) && isYamlList(incoming)) {
-        const list = this.own(current);
-        list.push(...incoming);
-        out[key] = list;
-      } else if (incoming === null) out[key] = current ?? null;
-      else out[key] = incoming;
-    }
-    return out;
-  }
+interface Accumulated {
+  value: Owned;
+  readonly definitions: SourceRef[];
+  readonly first: SourceRef;
+  readonly parts?: Contribution[];
 }
 
 /**
- * Merges one file's list (packages or releases) into `into`: distroinfo's
- * list2dict (entries with the same key in one file merged first), then
- * `_merge` into what earlier files gave; new keys keep first-appearance order.
+ * `_merge` in place. Merging rdoinfo's ~28,000 build-system-tag entries by
+ * copying would be quadratic, so merged values are built in place: whatever
+ * is stored in a merged value is first copied (mappings into null-prototype
+ * objects, which V8 keeps in dictionary mode, so adding build-system tags in
+ * every possible order creates no hidden classes), and then owned by it.
  */
-function mergeList(
-  merger: InPlaceMerger,
-  into: Keyed,
+// Everything under a merged value was made by `copy`, so it may be written.
+function isOwnedMap(value: YamlValue | undefined): value is Owned {
+  return isYamlMap(value);
+}
+
+function isOwnedList(value: YamlValue | undefined): value is YamlValue[] {
+  return isYamlList(value);
+}
+
+class InPlaceMerger {
+  copy(value: YamlValue): YamlValue {
+    if (isYamlMap(value)) {
+      const copy = Object.create(null) as Owned;
+      for (const key in value) copy[key] = this.copy(value[key]!);
+      return copy;
+    }
+    // List items are never merged into, so they can be shared.
+    if (isYamlList(value)) return value.slice();
+    return value;
+  }
+
+  /** `target = _merge(target, source)` for a target made by `copy`. */
+  mergeInto(target: Owned, source: YamlMap): void {
+    for (const key in source) {
+      const current = target[key];
+      const incoming = source[key]!;
+      if (isOwnedMap(current) && isYamlMap(incoming)) this.mergeInto(current, incoming);
+      else if (isOwnedList(current) && isYamlList(incoming)) current.push(...incoming);
+      else if (incoming === null) target[key] = current ?? null;
+      else target[key] = this.copy(incoming);
+    }
+  }
+}
+
+/** Where one file's list is merged into, and how its entries are recorded. */
+interface ListTarget {
+  readonly into: Map<string, Accumulated>;
+  readonly section: 'packages' | 'releases';
+  readonly keyField: 'project' | 'name';
+  /** Record every entry in `parts` (releases: few); packages keep only definitions. */
+  readonly keepParts: boolean;
+}
+
+/** The key of each entry of a list; entries without one are reported and left undefined. */
+function keysOf(
   file: string,
-  section: 'packages' | 'releases',
   list: readonly YamlValue[],
-  keyField: 'project' | 'name',
+  target: ListTarget,
   problems: ProblemRef[],
-): void {
-  const keys: (string | undefined)[] = [];
-  const counts = new Map<string, number>();
-  list.forEach((entry, index) => {
-    const at = { file, path: [section, index] };
+): (string | undefined)[] {
+  const { section, keyField } = target;
+  const keys = new Array<string | undefined>(list.length);
+  for (let index = 0; index < list.length; index++) {
+    const entry = list[index];
     if (!isYamlMap(entry)) {
       problems.push({
         severity: 'error',
         code: 'invalid-type',
-        at,
+        at: { file, path: [section, index] },
         message: `a ${section} entry must be a mapping`,
       });
-      keys.push(undefined);
-      return;
+      continue;
     }
     const key = entry[keyField];
     if (typeof key !== 'string' || key === '') {
       problems.push({
         severity: 'error',
         code: 'missing-field',
-        at: key === undefined ? at : { file, path: [section, index, keyField] },
+        at: { file, path: key === undefined ? [section, index] : [section, index, keyField] },
         message:
           key === undefined || key === null
             ? `missing ${keyField}`
             : `${keyField} must be a string, not ${JSON.stringify(key)}`,
       });
-      keys.push(undefined);
-      return;
+      continue;
     }
-    keys.push(key);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  });
+    keys[index] = key;
+  }
+  return keys;
+}
+
+/**
+ * Merges one file's list (packages or releases) into `target.into`:
+ * distroinfo's list2dict (entries with the same key in one file merged
+ * first), then `_merge` into what earlier files gave; new keys keep their
+ * first-appearance order.
+ */
+function mergeList(
+  merger: InPlaceMerger,
+  file: string,
+  list: readonly YamlValue[],
+  target: ListTarget,
+  definitions: boolean,
+  problems: ProblemRef[],
+): void {
+  const keys = keysOf(file, list, target, problems);
+  const inFile = new Set<string>();
+  const repeated = new Set<string>();
+  for (const key of keys) {
+    if (key === undefined) continue;
+    if (inFile.has(key)) repeated.add(key);
+    else inFile.add(key);
+  }
   const done = new Set<string>();
-  keys.forEach((key, index) => {
-    if (key === undefined || done.has(key)) return;
-    let value = list[index] as YamlMap;
-    const parts: Contribution[] = [{ file, base: [section, index], value }];
-    if (counts.get(key)! > 1) {
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index];
+    if (key === undefined || done.has(key)) continue;
+    const entry = list[index] as YamlMap;
+    const refs: SourceRef[] = [{ file, path: [target.section, index] }];
+    let value: Owned | undefined;
+    if (repeated.has(key)) {
+      // list2dict: entries of one file with the same key are merged first.
       done.add(key);
+      value = merger.copy(entry) as Owned;
       for (let later = index + 1; later < keys.length; later++) {
         if (keys[later] !== key) continue;
-        const entry = list[later] as YamlMap;
-        value = merger.merge(value, entry);
-        parts.push({ file, base: [section, later], value: entry });
+        merger.mergeInto(value, list[later] as YamlMap);
+        refs.push({ file, path: [target.section, later] });
       }
     }
-    const seen = into.get(key);
+    let seen = target.into.get(key);
     if (seen) {
-      seen.value = merger.merge(seen.value, value);
-      seen.parts.push(...parts);
+      merger.mergeInto(seen.value, value ?? entry);
     } else {
-      into.set(key, { value, parts });
+      seen = {
+        value: value ?? (merger.copy(entry) as Owned),
+        definitions: [],
+        first: refs[0]!,
+        ...(target.keepParts ? { parts: [] } : {}),
+      };
+      target.into.set(key, seen);
     }
-  });
+    if (definitions) seen.definitions.push(...refs);
+    for (const ref of refs) {
+      seen.parts?.push({ file, base: ref.path, value: list[ref.path[1] as number]! });
+    }
+  }
+}
+
+/**
+ * Every entry of a project, in merge order, found by scanning the files:
+ * this runs only for projects with a problem, so the happy path records no
+ * per-entry provenance.
+ */
+function scanParts(sources: CatalogSources, project: string): Contribution[] {
+  const parts: Contribution[] = [];
+  for (const file of sources.order) {
+    const info = sources.files.get(file)?.value;
+    const packages = isYamlMap(info) ? info.packages : undefined;
+    if (!isYamlList(packages)) continue;
+    for (let i = 0; i < packages.length; i++) {
+      const entry = packages[i];
+      if (isYamlMap(entry) && entry.project === project)
+        parts.push({ file, base: ['packages', i], value: entry });
+    }
+  }
+  return parts;
 }
 
 function checkSection(
@@ -211,8 +291,20 @@ export function mergeInfos(sources: CatalogSources): MergedInfo {
   const defaultParts: Contribution[] = [];
   const configs = new Map<string, YamlMap>();
   const configParts = new Map<string, Contribution[]>();
-  const projects: Keyed = new Map();
-  const releases: Keyed = new Map();
+  const projects = new Map<string, Accumulated>();
+  const releases = new Map<string, Accumulated>();
+  const packageTarget: ListTarget = {
+    into: projects,
+    section: 'packages',
+    keyField: 'project',
+    keepParts: false,
+  };
+  const releaseTarget: ListTarget = {
+    into: releases,
+    section: 'releases',
+    keyField: 'name',
+    keepParts: true,
+  };
   const components: { name: string; at: SourceRef }[] = [];
   const overlayFiles = new Set<string>();
   const tagFiles = new Set<string>();
@@ -249,7 +341,8 @@ export function mergeInfos(sources: CatalogSources): MergedInfo {
         }
       }
     }
-    if (isOverlayFile(info)) {
+    const overlay = isOverlayFile(info);
+    if (overlay) {
       overlayFiles.add(file);
       if ((info.packages as YamlMap[]).some((entry) => 'tags' in entry)) tagFiles.add(file);
     }
@@ -269,10 +362,11 @@ export function mergeInfos(sources: CatalogSources): MergedInfo {
       }
     }
     if (checkSection(info, file, 'packages', 'list', report)) {
-      mergeList(merger, projects, file, 'packages', info.packages as YamlValue[], 'project', report);
+      // A file imported twice merges twice (as in distroinfo) but defines its packages once.
+      mergeList(merger, file, info.packages as YamlValue[], packageTarget, firstVisit && !overlay, report);
     }
     if (checkSection(info, file, 'releases', 'list', report)) {
-      mergeList(merger, releases, file, 'releases', info.releases as YamlValue[], 'name', report);
+      mergeList(merger, file, info.releases as YamlValue[], releaseTarget, firstVisit, report);
     }
     if (checkSection(info, file, 'components', 'list', report)) {
       (info.components as YamlValue[]).forEach((component, index) => {
@@ -302,13 +396,24 @@ export function mergeInfos(sources: CatalogSources): MergedInfo {
       configs.delete(name);
     }
   }
+  const scanned = new Map<string, Contribution[]>();
   return {
     packageDefault,
     defaultParts,
     packageConfigs: configs,
     configParts,
     projects,
-    releases,
+    partsOf: (project) => {
+      let parts = scanned.get(project);
+      if (!parts) {
+        parts = scanParts(sources, project);
+        scanned.set(project, parts);
+      }
+      return parts;
+    },
+    releases: new Map(
+      [...releases].map(([name, item]) => [name, { value: item.value, parts: item.parts ?? [] }]),
+    ),
     components,
     hasPackagesSection,
     hasReleasesSection,

@@ -8,7 +8,7 @@ import type {
   YamlValue,
 } from './catalog-model.js';
 import { originOf, type Expansion } from './expand-package.js';
-import type { MergedInfo, MergedItem } from './merge-infos.js';
+import type { MergedInfo, MergedProject } from './merge-infos.js';
 import { didYouMean } from './suggest.js';
 import { isYamlList, isYamlMap, scalarText } from './yaml-parse.js';
 
@@ -96,7 +96,8 @@ export function misspeltField(key: string): string | undefined {
 class PackageChecker {
   constructor(
     private readonly ctx: RuleContext,
-    private readonly item: MergedItem,
+    private readonly project: string,
+    private readonly item: MergedProject,
     private readonly expansion: Expansion,
     private readonly tag: string | undefined,
     private readonly entryRef: SourceRef,
@@ -106,12 +107,12 @@ class PackageChecker {
   ref(key: string, sub: YamlPath = []): SourceRef {
     const merged = this.ctx.merged;
     let origin: SourceRef | undefined;
-    switch (this.expansion.layers.get(key)) {
+    switch (this.expansion.layerOf(key)) {
       case 'tag':
-        origin = originOf(this.item.parts, ['tags', this.tag!, key, ...sub]);
+        origin = originOf(merged.partsOf(this.project), ['tags', this.tag!, key, ...sub]);
         break;
       case 'entry':
-        origin = originOf(this.item.parts, [key, ...sub]);
+        origin = originOf(merged.partsOf(this.project), [key, ...sub]);
         break;
       case 'conf': {
         const conf = this.item.value.conf;
@@ -129,7 +130,7 @@ class PackageChecker {
 
   /** Only fields this expansion is responsible for: all of them untagged, the tag's own under a tag. */
   mine(key: string): boolean {
-    return this.tag === undefined || this.expansion.layers.get(key) === 'tag';
+    return this.tag === undefined || this.expansion.layerOf(key) === 'tag';
   }
 
   report(
@@ -325,7 +326,8 @@ class PackageChecker {
       );
       return;
     }
-    for (const [tag, nvr] of Object.entries(tags)) {
+    for (const tag in tags) {
+      const nvr = tags[tag]!;
       if (!this.ctx.buildsysTags.has(tag)) {
         this.report(
           'error',
@@ -367,12 +369,13 @@ class PackageChecker {
  */
 export function checkPackage(
   ctx: RuleContext,
-  item: MergedItem,
+  project: string,
+  item: MergedProject,
   expansion: Expansion,
   tag: string | undefined,
   entryRef: SourceRef,
 ): void {
-  new PackageChecker(ctx, item, expansion, tag, entryRef).check();
+  new PackageChecker(ctx, project, item, expansion, tag, entryRef).check();
 }
 
 /** Templates' own tags are checked once, where they are written. */
