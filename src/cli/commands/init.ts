@@ -6,7 +6,14 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { z } from 'zod';
 
-import { CONFIG_FILE, configSchema, loadConfig, parseConfig, resolveWorkspaceDir, workspaceFromConfig } from '../../config/index.js';
+import {
+  CONFIG_FILE,
+  configSchema,
+  loadConfig,
+  parseConfig,
+  resolveWorkspaceDir,
+  workspaceFromConfig,
+} from '../../config/index.js';
 import { FerryError } from '../../errors.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { action, workspaceOption, type CliIo, type CommandRegistration } from '../command-context.js';
@@ -32,7 +39,8 @@ export const CONFIG_COMMENTS: Readonly<Record<string, string>> = {
   'build.lookaside': 'Repositories (directories or URLs with repodata) that may satisfy BuildRequires.',
   'build.timeout': 'Seconds before a build is killed.',
   retry: 'Transient build failures.',
-  'retry.patterns': "Regular expressions matched against a failed build's log: a match makes it RETRY, not FAILED.",
+  'retry.patterns':
+    "Regular expressions matched against a failed build's log: a match makes it RETRY, not FAILED.",
   'retry.max': 'Retries of one commit before it is recorded as FAILED.',
   notify: 'Failure notifications, at most once a day per package.',
   'notify.command': 'Command run when a package fails (null: none).',
@@ -56,7 +64,13 @@ function unwrap(schema: AnySchema): AnySchema {
   let current = schema;
   for (;;) {
     const def = current._zod.def as { type: string; innerType?: AnySchema };
-    if ((def.type === 'default' || def.type === 'optional' || def.type === 'nullable' || def.type === 'prefault') && def.innerType) {
+    if (
+      (def.type === 'default' ||
+        def.type === 'optional' ||
+        def.type === 'nullable' ||
+        def.type === 'prefault') &&
+      def.innerType
+    ) {
       current = def.innerType;
     } else {
       return current;
@@ -80,7 +94,7 @@ export function configKeyPaths(): string[] {
       if (inner) walk(inner, path);
     }
   };
-  walk(configSchema.shape as Record<string, AnySchema>, '');
+  walk(configSchema.shape, '');
   return paths;
 }
 
@@ -100,7 +114,12 @@ export function renderConfigTemplate(options: { readonly database?: string } = {
     '# Every key is shown with its default; unknown keys are errors (reported with file:line).',
     '',
   ];
-  const walk = (shape: Record<string, AnySchema>, values: Record<string, unknown>, prefix: string, indent: string) => {
+  const walk = (
+    shape: Record<string, AnySchema>,
+    values: Record<string, unknown>,
+    prefix: string,
+    indent: string,
+  ) => {
     for (const [key, schema] of Object.entries(shape)) {
       const path = prefix ? `${prefix}.${key}` : key;
       const comment = CONFIG_COMMENTS[path];
@@ -117,7 +136,7 @@ export function renderConfigTemplate(options: { readonly database?: string } = {
       else lines.push(`${indent}${key}: ${scalar(value)}`);
     }
   };
-  walk(configSchema.shape as Record<string, AnySchema>, defaults, '', '');
+  walk(configSchema.shape, defaults, '', '');
   return `${lines.join('\n')}\n`;
 }
 
@@ -136,17 +155,21 @@ interface InitJson {
   readonly schema_version: string | null;
 }
 
-async function runInit(io: CliIo, command: Command, dirArg: string | undefined, options: InitOptions): Promise<number> {
+async function runInit(
+  io: CliIo,
+  command: Command,
+  dirArg: string | undefined,
+  options: InitOptions,
+): Promise<number> {
   const dir = dirArg !== undefined ? resolve(dirArg) : resolveWorkspaceDir(workspaceOption(command));
   const configFile = join(dir, CONFIG_FILE);
   const created = !existsSync(configFile);
   let config;
+  let text: string | undefined;
   if (created) {
-    const text = renderConfigTemplate(options.database === undefined ? {} : { database: options.database });
-    // Validate before writing, so a bad --database never leaves a broken workspace behind.
+    text = renderConfigTemplate(options.database === undefined ? {} : { database: options.database });
+    // Validate before anything is written, so a bad --database never leaves a broken workspace behind.
     config = parseConfig(text, configFile);
-    await mkdir(dir, { recursive: true });
-    await writeFileAtomic(configFile, text);
   } else {
     if (options.database !== undefined) {
       throw new FerryError(
@@ -157,11 +180,15 @@ async function runInit(io: CliIo, command: Command, dirArg: string | undefined, 
     config = await loadConfig(configFile);
   }
   const workspace = workspaceFromConfig(dir, config, configFile);
-  await mkdir(workspace.reposDir, { recursive: true });
-  await mkdir(workspace.sourcesDir, { recursive: true });
-  const { openStore } = await import('../../store/index.js');
+  const { openStore, parseStoreUrl } = await import('../../store/index.js');
+  parseStoreUrl(workspace.databaseUrl);
+  await mkdir(dir, { recursive: true });
+  // The database first: when it cannot be reached, no ferry.yaml claims a workspace that does not work.
   const store = await openStore(workspace.databaseUrl, { create: true });
   await store.close();
+  if (text !== undefined) await writeFileAtomic(configFile, text);
+  await mkdir(workspace.reposDir, { recursive: true });
+  await mkdir(workspace.sourcesDir, { recursive: true });
 
   const report: InitJson = {
     workspace: dir,
@@ -181,14 +208,17 @@ async function runInit(io: CliIo, command: Command, dirArg: string | undefined, 
       ? `database ${report.database}: applied ${report.migrations_applied.join(', ')}\n`
       : `database ${report.database}: schema up to date (${report.schema_version})\n`,
   );
-  if (created) io.stdout(`next: set catalog.path and catalog.release in ${CONFIG_FILE}, then run ferry chase\n`);
+  if (created)
+    io.stdout(`next: set catalog.path and catalog.release in ${CONFIG_FILE}, then run ferry chase\n`);
   return 0;
 }
 
 export const registerInitCommand: CommandRegistration = (program, io, setExit) => {
   program
     .command('init [dir]')
-    .description('create a workspace (commented ferry.yaml, database), or upgrade the database of an existing one')
+    .description(
+      'create a workspace (commented ferry.yaml, database), or upgrade the database of an existing one',
+    )
     .option('--database <url>', 'database URL for a new workspace (default sqlite:ferry.db)')
     .option('--json', 'print JSON (docs/store.md)')
     .action(

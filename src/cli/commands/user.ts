@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
 
-import { assertUserName, hashPassword, isRole, passwordScheme, validateNewPassword, type Role } from '../../auth/index.js';
+import {
+  assertUserName,
+  hashPassword,
+  isRole,
+  passwordScheme,
+  validateNewPassword,
+  type Role,
+} from '../../auth/index.js';
 import { openWorkspace, resolveWorkspaceDir } from '../../config/index.js';
 import { FerryError } from '../../errors.js';
 import type { Store } from '../../store/index.js';
@@ -11,7 +18,8 @@ interface PasswordOptions {
 }
 
 function parseRole(text: string): Role {
-  if (!isRole(text)) throw new FerryError('FERRY_USAGE', `unknown role ${JSON.stringify(text)}: use read, write or admin`);
+  if (!isRole(text))
+    throw new FerryError('FERRY_USAGE', `unknown role ${JSON.stringify(text)}: use read, write or admin`);
   return text;
 }
 
@@ -118,7 +126,9 @@ async function runList(io: CliIo, command: Command, options: { readonly json?: b
   ];
   const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
   for (const row of table) {
-    io.stdout(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}\n`);
+    io.stdout(
+      `${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}\n`,
+    );
   }
   return 0;
 }
@@ -142,7 +152,8 @@ export const registerUserCommand: CommandRegistration = (program, io, setExit) =
         assertUserName(name);
         const role = parseRole(options.role);
         await withStore(command, async (store) => {
-          if (await store.getUser(name)) throw new FerryError('FERRY_CONFLICT', `user ${name} already exists`);
+          if (await store.getUser(name))
+            throw new FerryError('FERRY_CONFLICT', `user ${name} already exists`);
           const passwordHash = await hashPassword(await readNewPassword(io, options));
           await store.addUser({ name, passwordHash, role });
         });
@@ -193,5 +204,7 @@ export const registerUserCommand: CommandRegistration = (program, io, setExit) =
     .command('list')
     .description('list users, their roles and hash schemes (never the hashes)')
     .option('--json', 'print JSON (docs/store.md)')
-    .action(action(setExit, (options: { json?: boolean }, command: Command) => runList(io, command, options)));
+    .action(
+      action(setExit, (options: { json?: boolean }, command: Command) => runList(io, command, options)),
+    );
 };

@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { postgresTestDatabase, TEST_DIALECTS } from '../../../test/helpers/databases.js';
+import { runFerry } from '../../../test/helpers/run-ferry.js';
+import { tempDir } from '../../../test/helpers/temp-dir.js';
+import { verifyPassword } from '../../auth/index.js';
+import { openStore } from '../../store/index.js';
+import { exec } from '../../util/exec.js';
+
+const root = await tempDir('ferry-user-cli-');
+
+describe.each(TEST_DIALECTS)('ferry user on %s', (dialect) => {
+  const workspace = async (name: string) => {
+    const dir = join(root, `${dialect}-${name}`);
+    const database = dialect === 'sqlite' ? [] : ['--database', await postgresTestDatabase()];
+    const init = await runFerry(['init', dir, ...database]);
+    expect(init.code).toBe(0);
+    return {
+      dir,
+      ferry: (args: string[], input?: string) => runFerry(['-w', dir, 'user', ...args], { input }),
+    };
+  };
+  const databaseOf = async (dir: string) => {
+    const { loadConfig, workspaceFromConfig } = await import('../../config/index.js');
+    return workspaceFromConfig(dir, await loadConfig(join(dir, 'ferry.yaml'))).databaseUrl;
+  };
+
+  it('adds users from stdin, lists them, changes passwords and roles, removes them', async () => {
+    const { dir, ferry } = await workspace('round-trip');
+
+    const add = await ferry(['add', 'ci-bot', '--password-stdin'], 'first password\n');
+    const addAdmin = await ferry(['add', 'alice@example.org', '--role', 'admin'], 'alice password');
+    const passwd = await ferry(['passwd', 'ci-bot', '--password-stdin'], 'second password\n');
+    const role = await ferry(['role', 'ci-bot', 'read']);
+    const list = await ferry(['list', '--json']);
+    const table = await ferry(['list']);
+    const store = await openStore(await databaseOf(dir));
+    const bot = await store.getUser('ci-bot');
+    await store.close();
+    const remove = await ferry(['remove', 'alice@example.org']);
+    const after = await ferry(['list', '--json']);
+
+    expect([add, addAdmin, passwd, role].map((r) => [r.code, r.stdout, r.stderr])).toEqual([
+      [0, 'added user ci-bot (write)\n', ''],
+      [0, 'added user alice@example.org (admin)\n', ''],
+      [0, 'changed the password of ci-bot\n', ''],
+      [0, 'ci-bot is now read\n', ''],
+    ]);
+    expect(JSON.parse(list.stdout)).toEqual([
+      {
+        name: 'alice@example.org',
+        role: 'admin',
+        hash_scheme: 'scrypt',
+        created_at: expect.any(Number) as number,
+        updated_at: expect.any(Number) as number,
+      },
+      {
+        name: 'ci-bot',
+        role: 'read',
+        hash_scheme: 'scrypt',
+        created_at: expect.any(Number) as number,
+        updated_at: expect.any(Number) as number,
+      },
+    ]);
+    expect(table.stdout).toMatch(
+      /^NAME +ROLE +HASH +UPDATED\nalice@example.org +admin +scrypt +\d{4}-\d\d-\d\dT/,
+    );
+    expect(await verifyPassword('second password', bot!.passwordHash)).toEqual({
+      ok: true,
+      needsUpgrade: false,
+    });
+    expect((await verifyPassword('first password', bot!.passwordHash)).ok).toBe(false);
+    expect(remove).toEqual({ code: 0, stdout: 'removed user alice@example.org\n', stderr: '' });
+    expect((JSON.parse(after.stdout) as { name: string }[]).map((u) => u.name)).toEqual(['ci-bot']);
+    for (const output of [list.stdout, table.stdout])
+      expect(output).not.toMatch(/\$scrypt\$|second password/);
+  });
+
+  it('refuses bad input with one clear error and the right exit code', async () => {
+    const { ferry } = await workspace('errors');
+    await ferry(['add', 'taken', '--password-stdin'], 'good password');
+
+    const results = await Promise.all([
+      ferry(['add', 'taken', '--password-stdin'], 'good password'),
+      ferry(['add', 'bad:name', '--password-stdin'], 'good password'),
+      ferry(['add', 'newbie', '--role', 'root', '--password-stdin'], 'good password'),
+      ferry(['add', 'newbie', '--password-stdin'], 'hunter2'),
+      ferry(['passwd', 'ghost', '--password-stdin'], 'good password'),
+      ferry(['remove', 'ghost']),
+      ferry(['role', 'taken', 'superuser']),
+    ]);
+
+    expect(results.map((r) => [r.code, r.stderr])).toEqual([
+      [1, 'error: user taken already exists\n'],
+      [
+        2,
+        `error: invalid user name "bad:name": use 1-255 letters, digits, '.', '_', '@', '+', '-' (not first)\n`,
+      ],
+      [2, 'error: unknown role "root": use read, write or admin\n'],
+      [2, 'error: password too short: use at least 8 characters\n'],
+      [2, 'error: no user named ghost\n'],
+      [2, 'error: no user named ghost\n'],
+      [2, 'error: unknown role "superuser": use read, write or admin\n'],
+    ]);
+    expect(JSON.parse((await ferry(['list', '--json'])).stdout)).toHaveLength(1);
+  });
+
+  it('shows an imported DLRN user as sha512_crypt until the API upgrades it', async () => {
+    const { dir, ferry } = await workspace('dlrn');
+    const { stdout } = await exec('openssl', ['passwd', '-6', '-stdin'], { input: 'dlrn password\n' });
+    const store = await openStore(await databaseOf(dir));
+    await store.addUser({ name: 'dlrn-user', passwordHash: stdout.trim(), role: 'write' });
+    await store.close();
+
+    const list = await ferry(['list']);
+    const json = await ferry(['list', '--json']);
+
+    expect(list.stdout).toMatch(/dlrn-user +write +sha512_crypt \(upgraded at next login\)/);
+    expect((JSON.parse(json.stdout) as { hash_scheme: string }[])[0]?.hash_scheme).toBe('sha512_crypt');
+  });
+});
+
+describe('ferry user outside a workspace', () => {
+  it('says there is no workspace', async () => {
+    const run = await runFerry(['-w', join(root, 'nowhere'), 'user', 'list']);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/is not a ferry workspace \(no ferry\.yaml\); run 'ferry init'/);
+  });
+});
