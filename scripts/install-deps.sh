@@ -27,6 +27,7 @@ installcheck libsolv-tools libsolv-tools
 chromium chromium chromium
 python3 python3 python3
 initdb:/usr/lib/postgresql postgresql postgresql-server
+mariadbd:/usr/sbin mariadb-server mariadb-server
 '
 # dnf repoclosure is a plugin: check it by asking dnf.
 missing_deb=''
@@ -36,6 +37,7 @@ check_table() {
     [ -n "$cmd" ] || continue
     case "$cmd" in
       initdb:*) ls ${cmd#initdb:}/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || echo "$deb $rpm" ;;
+      mariadbd:*) [ -x "${cmd#mariadbd:}/mariadbd" ] || [ -x /usr/libexec/mariadbd ] || command -v mariadbd >/dev/null 2>&1 || echo "$deb $rpm" ;;
       *) command -v "$cmd" >/dev/null 2>&1 || echo "$deb $rpm" ;;
     esac
   done
