@@ -61,16 +61,16 @@ export function parseEvr(text: string): { epoch?: string; version: string; relea
   let s = 0;
   while (s < text.length && isDigitCode(text.charCodeAt(s))) s++;
   let epoch: string | undefined;
-  let rest = text;
+  let start = 0;
   if (text.charCodeAt(s) === 0x3a /* : */) {
     epoch = s === 0 ? '0' : text.slice(0, s);
-    rest = text.slice(s + 1);
+    start = s + 1;
   }
-  const dash = rest.lastIndexOf('-');
-  const result: { epoch?: string; version: string; release?: string } =
-    dash >= 0 ? { version: rest.slice(0, dash), release: rest.slice(dash + 1) } : { version: rest };
-  if (epoch !== undefined) result.epoch = epoch;
-  return result;
+  const dash = text.lastIndexOf('-');
+  // One object shape whatever is present (absent parts are undefined): cheaper for the hot paths.
+  return dash >= start
+    ? { epoch, version: text.slice(start, dash), release: text.slice(dash + 1) }
+    : { epoch, version: text.slice(start), release: undefined };
 }
 
 function isDigitCode(c: number): boolean {

@@ -18,20 +18,31 @@
 
 export type VercmpResult = -1 | 0 | 1;
 
-const TILDE = 0x7e;
-const CARET = 0x5e;
+// Character classes of ASCII codes; everything else (non-ASCII included) is a separator.
+const SEPARATOR = 0;
+const DIGIT = 1;
+const ALPHA = 2;
+const TILDE = 3;
+const CARET = 4;
+const END = 5;
 
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
+const CLASS = new Uint8Array(128);
+for (let c = 0x30; c <= 0x39; c++) CLASS[c] = DIGIT;
+for (let c = 0x41; c <= 0x5a; c++) CLASS[c] = ALPHA;
+for (let c = 0x61; c <= 0x7a; c++) CLASS[c] = ALPHA;
+CLASS[0x7e] = TILDE;
+CLASS[0x5e] = CARET;
 
-function isAlpha(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+function classAt(text: string, index: number, end: number): number {
+  if (index >= end) return END;
+  const c = text.charCodeAt(index);
+  return c < 128 ? CLASS[c]! : SEPARATOR;
 }
 
 /**
  * Compares two version (or release) strings exactly as rpm's `rpmvercmp`:
  * 1 when `a` is newer, -1 when `b` is newer, 0 when they sort equal.
+ * (A NUL ends a C string; rpm never sees one inside a version, so neither does this.)
  *
  * @example
  *   rpmvercmp('1.0~rc1', '1.0') === -1
@@ -40,24 +51,18 @@ function isAlpha(c: number): boolean {
  */
 export function rpmvercmp(a: string, b: string): VercmpResult {
   if (a === b) return 0;
-  const la = a.length;
-  const lb = b.length;
-  // NUL ends a C string: rpm never sees what follows it.
-  const endA = a.includes('\0') ? a.indexOf('\0') : la;
-  const endB = b.includes('\0') ? b.indexOf('\0') : lb;
+  const endA = a.length;
+  const endB = b.length;
   let i = 0;
   let j = 0;
 
-  // Character at a position, 0 past the end (like the C string terminator).
-  const ca = (k: number): number => (k < endA ? a.charCodeAt(k) : 0);
-  const cb = (k: number): number => (k < endB ? b.charCodeAt(k) : 0);
-
   while (i < endA || j < endB) {
-    let x = ca(i);
-    while (x !== 0 && !isDigit(x) && !isAlpha(x) && x !== TILDE && x !== CARET) x = ca(++i);
-    let y = cb(j);
-    while (y !== 0 && !isDigit(y) && !isAlpha(y) && y !== TILDE && y !== CARET) y = cb(++j);
+    let x = classAt(a, i, endA);
+    while (x === SEPARATOR) x = classAt(a, ++i, endA);
+    let y = classAt(b, j, endB);
+    while (y === SEPARATOR) y = classAt(b, ++j, endB);
 
+    // Tilde sorts before everything, even the end of the string.
     if (x === TILDE || y === TILDE) {
       if (x !== TILDE) return 1;
       if (y !== TILDE) return -1;
@@ -66,9 +71,10 @@ export function rpmvercmp(a: string, b: string): VercmpResult {
       continue;
     }
 
+    // Caret sorts after the end of the string but before any other segment.
     if (x === CARET || y === CARET) {
-      if (x === 0) return -1;
-      if (y === 0) return 1;
+      if (x === END) return -1;
+      if (y === END) return 1;
       if (x !== CARET) return 1;
       if (y !== CARET) return -1;
       i++;
@@ -76,49 +82,42 @@ export function rpmvercmp(a: string, b: string): VercmpResult {
       continue;
     }
 
-    if (x === 0 || y === 0) break;
+    if (x === END || y === END) break;
 
-    let ei = i;
+    // One run of digits or of letters on each side, of the kind `a` has here.
+    let ei = i + 1;
     let ej = j;
-    const numeric = isDigit(x);
-    if (numeric) {
-      while (isDigit(ca(ei))) ei++;
-      while (isDigit(cb(ej))) ej++;
-    } else {
-      while (isAlpha(ca(ei))) ei++;
-      while (isAlpha(cb(ej))) ej++;
-    }
+    while (classAt(a, ei, endA) === x) ei++;
+    while (classAt(b, ej, endB) === x) ej++;
 
     // Segments of different kinds: the other side's run is empty. Numbers win.
-    if (ej === j) return numeric ? 1 : -1;
+    if (ej === j) return x === DIGIT ? 1 : -1;
 
     let si = i;
     let sj = j;
-    if (numeric) {
+    if (x === DIGIT) {
       while (si < ei && a.charCodeAt(si) === 0x30) si++;
       while (sj < ej && b.charCodeAt(sj) === 0x30) sj++;
-      const lenA = ei - si;
-      const lenB = ej - sj;
-      if (lenA > lenB) return 1;
-      if (lenB > lenA) return -1;
+      const lengthA = ei - si;
+      const lengthB = ej - sj;
+      if (lengthA !== lengthB) return lengthA > lengthB ? 1 : -1;
     }
 
-    // Bytewise comparison of the two runs (ASCII only here, so code units are bytes).
-    const lenA = ei - si;
-    const lenB = ej - sj;
-    const common = Math.min(lenA, lenB);
+    // Bytewise comparison of the runs (ASCII here, so code units are bytes).
+    const lengthA = ei - si;
+    const lengthB = ej - sj;
+    const common = lengthA < lengthB ? lengthA : lengthB;
     for (let k = 0; k < common; k++) {
       const d = a.charCodeAt(si + k) - b.charCodeAt(sj + k);
       if (d !== 0) return d < 0 ? -1 : 1;
     }
-    if (lenA !== lenB) return lenA < lenB ? -1 : 1;
+    if (lengthA !== lengthB) return lengthA < lengthB ? -1 : 1;
 
     i = ei;
     j = ej;
   }
 
-  const restA = i < endA;
-  const restB = j < endB;
-  if (!restA && !restB) return 0;
-  return restA ? 1 : -1;
+  // Everything compared equal: the side with something left (not only separators) is newer.
+  if (i >= endA && j >= endB) return 0;
+  return i < endA ? 1 : -1;
 }
