@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 
 import { FerryError } from '../../errors.js';
 import { action, type CliIo, type CommandRegistration } from '../command-context.js';
+import { registerRepoClosure } from './repo-closure.js';
 
 // The repodata library (and its workers) load only when a repo command runs: `ferry` starts fast.
 const repoLib = () => import('../../repo/index.js');
@@ -127,6 +128,7 @@ export const REPO_SUBCOMMANDS: readonly ((
       .option('--json', 'print JSON (shape in docs/repodata.md)')
       .action(action(setExit, (dir: string, opts: IndexCliOptions) => runIndex(io, dir, opts)));
   },
+  registerRepoClosure,
 ];
 
 export const registerRepoCommand: CommandRegistration = (program, io, setExit) => {

@@ -1,0 +1,289 @@
+/**
+ * The dependency index file ferry writes beside the repodata it generates
+ * (repomd type `ferry_depindex`): everything the closure needs from primary
+ * and filelists, laid out so loading is a file read plus typed-array views.
+ *
+ * Layout (little-endian, every section 4-byte aligned):
+ *
+ *   "FERRYDX1"  u32 headerLength  header JSON  (pad)
+ *   strings     UTF-8, each string followed by NUL (names, EVRs, archs)
+ *   name/arch/evr             Int32[N]   string ids per package
+ *   provStart                 Int32[N+1] provides of package i: [provStart[i], provStart[i+1])
+ *   provName/provEvr          Int32[P]   (EVR -1: unversioned)
+ *   provFlags                 Uint8[P]   libsolv REL_* bits
+ *   reqStart/reqName/reqEvr/reqFlags     the same for requires
+ *   fileBlob                  UTF-8 paths, each followed by NUL
+ *   fileTable                 Uint32[3F] (FNV-1a hash of the path, package, blob offset), sorted
+ *
+ * The header names the sha256 of the primary file written in the same run:
+ * a reader compares it with repomd.xml's primary checksum and ignores the
+ * index when they differ (another tool rewrote the repodata).
+ */
+import { endianness } from 'node:os';
+
+import { FerryError } from '../errors.js';
+import type { FileOwners, RepoPackages } from './repo-packages.js';
+
+const MAGIC = Buffer.from('FERRYDX1', 'latin1');
+export const DEPENDENCY_INDEX_FORMAT = 1;
+
+/** What the header records. */
+export interface DependencyIndexHeader {
+  readonly format: typeof DEPENDENCY_INDEX_FORMAT;
+  /** sha256 of the compressed primary file this index was written with. */
+  readonly primary: string;
+  readonly packages: number;
+  readonly strings: number;
+  readonly provides: number;
+  readonly requires: number;
+  readonly files: number;
+  readonly fileBlobBytes: number;
+  readonly stringBytes: number;
+}
+
+/** The content of an index: package tables plus every owned path per package. */
+export interface IndexContent extends Omit<RepoPackages, 'files'> {
+  /** Paths of package i: `filePaths[fileStart[i]]` to `filePaths[fileStart[i + 1] - 1]`. */
+  readonly fileStart: Int32Array;
+  readonly filePaths: readonly string[];
+}
+
+/** 32-bit FNV-1a over bytes. */
+export function fnv1a(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  return hash >>> 0;
+}
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+function nulJoined(strings: readonly string[]): { bytes: Buffer; offsets: Int32Array } {
+  const parts = strings.map((s) => Buffer.from(s, 'utf8'));
+  const offsets = new Int32Array(strings.length);
+  let size = 0;
+  for (let i = 0; i < parts.length; i++) {
+    offsets[i] = size;
+    size += parts[i]!.length + 1;
+  }
+  const bytes = Buffer.alloc(size);
+  for (let i = 0; i < parts.length; i++) parts[i]!.copy(bytes, offsets[i]);
+  return { bytes, offsets };
+}
+
+/** Serializes an index. */
+export function encodeDependencyIndex(content: IndexContent, primaryChecksum: string): Buffer {
+  const strings = nulJoined(content.strings);
+  const files = nulJoined(content.filePaths);
+  const table: [number, number, number][] = [];
+  for (let pkg = 0; pkg < content.count; pkg++) {
+    for (let f = content.fileStart[pkg]!; f < content.fileStart[pkg + 1]!; f++) {
+      const offset = files.offsets[f]!;
+      const length = Buffer.byteLength(content.filePaths[f]!, 'utf8');
+      table.push([fnv1a(files.bytes, offset, offset + length), pkg, offset]);
+    }
+  }
+  table.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+  const fileTable = new Uint32Array(table.length * 3);
+  table.forEach(([hash, pkg, offset], i) => fileTable.set([hash, pkg, offset], i * 3));
+
+  const header: DependencyIndexHeader = {
+    format: DEPENDENCY_INDEX_FORMAT,
+    primary: primaryChecksum,
+    packages: content.count,
+    strings: content.strings.length,
+    provides: content.provName.length,
+    requires: content.reqName.length,
+    files: table.length,
+    fileBlobBytes: files.bytes.length,
+    stringBytes: strings.bytes.length,
+  };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const sections: Uint8Array[] = [
+    strings.bytes,
+    content.name,
+    content.arch,
+    content.evr,
+    content.provStart,
+    content.provName,
+    content.provEvr,
+    content.provFlags,
+    content.reqStart,
+    content.reqName,
+    content.reqEvr,
+    content.reqFlags,
+    files.bytes,
+    fileTable,
+  ].map((s) => (s instanceof Buffer ? s : new Uint8Array(s.buffer, s.byteOffset, s.byteLength)));
+  let size = align4(MAGIC.length + 4 + json.length);
+  for (const section of sections) size += align4(section.byteLength);
+  const out = Buffer.alloc(size);
+  MAGIC.copy(out, 0);
+  out.writeUInt32LE(json.length, MAGIC.length);
+  json.copy(out, MAGIC.length + 4);
+  let at = align4(MAGIC.length + 4 + json.length);
+  const littleEndian = endianness() === 'LE';
+  for (const section of sections) {
+    if (littleEndian || section instanceof Buffer) out.set(section, at);
+    else writeLittleEndian(out, at, section);
+    at += align4(section.byteLength);
+  }
+  return out;
+}
+
+/** Byte-swaps 32-bit words on big-endian hosts (the file is little-endian everywhere). */
+function writeLittleEndian(out: Buffer, at: number, section: Uint8Array): void {
+  if (section.byteLength % 4 !== 0) {
+    out.set(section, at);
+    return;
+  }
+  const view = new DataView(section.buffer, section.byteOffset, section.byteLength);
+  for (let i = 0; i < section.byteLength; i += 4) out.writeUInt32LE(view.getUint32(i, false), at + i);
+}
+
+function invalid(file: string, reason: string): FerryError {
+  return new FerryError('FERRY_REPODATA_INVALID', `dependency index: ${reason}`, { file });
+}
+
+/** Reads just the header (to check the primary checksum before decoding anything else). */
+export function readIndexHeader(data: Buffer, file: string): { header: DependencyIndexHeader; bodyStart: number } {
+  if (data.length < MAGIC.length + 4 || !data.subarray(0, MAGIC.length).equals(MAGIC)) {
+    throw invalid(file, 'not a ferry dependency index');
+  }
+  const length = data.readUInt32LE(MAGIC.length);
+  if (MAGIC.length + 4 + length > data.length) throw invalid(file, 'truncated header');
+  let header: DependencyIndexHeader;
+  try {
+    header = JSON.parse(data.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + length)) as DependencyIndexHeader;
+  } catch (error) {
+    throw invalid(file, `bad header: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (header.format !== DEPENDENCY_INDEX_FORMAT) throw invalid(file, `unknown format ${String(header.format)}`);
+  return { header, bodyStart: align4(MAGIC.length + 4 + length) };
+}
+
+class Reader {
+  private at: number;
+  private readonly little = endianness() === 'LE';
+
+  constructor(
+    private readonly data: Buffer,
+    start: number,
+    private readonly file: string,
+  ) {
+    this.at = start;
+  }
+
+  private take(bytes: number): number {
+    const start = this.at;
+    if (start + bytes > this.data.length) throw invalid(this.file, 'truncated');
+    this.at = start + align4(bytes);
+    return start;
+  }
+
+  bytes(length: number): Buffer {
+    const start = this.take(length);
+    return this.data.subarray(start, start + length);
+  }
+
+  int32(count: number): Int32Array {
+    const start = this.take(count * 4);
+    const offset = this.data.byteOffset + start;
+    if (this.little && offset % 4 === 0) return new Int32Array(this.data.buffer, offset, count);
+    const out = new Int32Array(count);
+    for (let i = 0; i < count; i++) out[i] = this.data.readInt32LE(start + i * 4);
+    return out;
+  }
+
+  uint32(count: number): Uint32Array {
+    const signed = this.int32(count);
+    return new Uint32Array(signed.buffer, signed.byteOffset, count);
+  }
+
+  uint8(count: number): Uint8Array {
+    const start = this.take(count);
+    return new Uint8Array(this.data.buffer, this.data.byteOffset + start, count);
+  }
+
+  end(): number {
+    return this.at;
+  }
+}
+
+/** File owners answered from the index's hash table, decoding only the paths looked up. */
+function tableOwners(blob: Buffer, table: Uint32Array): FileOwners {
+  const entries = table.length / 3;
+  return {
+    owners: (paths) => {
+      const out = new Map<string, number[]>();
+      for (const path of paths) {
+        const key = Buffer.from(path, 'utf8');
+        const hash = fnv1a(key);
+        let low = 0;
+        let high = entries;
+        while (low < high) {
+          const mid = (low + high) >>> 1;
+          if (table[mid * 3]! < hash) low = mid + 1;
+          else high = mid;
+        }
+        for (let i = low; i < entries && table[i * 3] === hash; i++) {
+          const offset = table[i * 3 + 2]!;
+          if (blob[offset + key.length] === 0 && blob.compare(key, 0, key.length, offset, offset + key.length) === 0) {
+            const pkg = table[i * 3 + 1]!;
+            const list = out.get(path);
+            if (list === undefined) out.set(path, [pkg]);
+            else if (list[list.length - 1] !== pkg) list.push(pkg);
+          }
+        }
+      }
+      return Promise.resolve(out);
+    },
+  };
+}
+
+/** Decodes an index into the closure's repository view (string table decoded, arrays viewed in place). */
+export function decodeDependencyIndex(data: Buffer, file: string): { header: DependencyIndexHeader; packages: RepoPackages } {
+  const { header, bodyStart } = readIndexHeader(data, file);
+  const r = new Reader(data, bodyStart, file);
+  const stringBytes = r.bytes(header.stringBytes);
+  const strings = header.strings === 0 ? [] : stringBytes.toString('utf8', 0, stringBytes.length - 1).split('\u0000');
+  if (strings.length !== header.strings) throw invalid(file, 'string table does not match its header');
+  const n = header.packages;
+  const name = r.int32(n);
+  const arch = r.int32(n);
+  const evr = r.int32(n);
+  const provStart = r.int32(n + 1);
+  const provName = r.int32(header.provides);
+  const provEvr = r.int32(header.provides);
+  const provFlags = r.uint8(header.provides);
+  const reqStart = r.int32(n + 1);
+  const reqName = r.int32(header.requires);
+  const reqEvr = r.int32(header.requires);
+  const reqFlags = r.uint8(header.requires);
+  const fileBlob = r.bytes(header.fileBlobBytes);
+  const fileTable = r.uint32(header.files * 3);
+  if (r.end() !== data.length) throw invalid(file, 'unexpected trailing data');
+  if (provStart[n] !== header.provides || reqStart[n] !== header.requires) {
+    throw invalid(file, 'dependency ranges do not match the header');
+  }
+  return {
+    header,
+    packages: {
+      strings,
+      count: n,
+      name,
+      arch,
+      evr,
+      provStart,
+      provName,
+      provFlags,
+      provEvr,
+      reqStart,
+      reqName,
+      reqFlags,
+      reqEvr,
+      files: tableOwners(fileBlob, fileTable),
+    },
+  };
+}

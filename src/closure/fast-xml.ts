@@ -1,0 +1,197 @@
+/**
+ * A minimal, fast pull scanner for repodata XML (primary.xml, filelists.xml),
+ * for the closure which reads a few elements out of tens of megabytes. It
+ * jumps from tag to tag with indexOf, reads attributes only when asked, skips
+ * comments, processing instructions, doctypes and CDATA, and decodes the five
+ * XML entities and character references. Element names are taken literally
+ * (`rpm:entry`), as libsolv does. Malformed input is a FERRY_REPODATA_INVALID
+ * error with line and column.
+ */
+import { FerryError } from '../errors.js';
+
+export const TAG_KINDS = ['open', 'close', 'empty', 'end'] as const;
+/** `empty` is a self-closing tag (`<entry/>`); `end` is the end of the document. */
+export type TagKind = (typeof TAG_KINDS)[number];
+
+const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Replaces XML entity and character references. */
+export function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z]+);/g, (whole, ref: string) => {
+    if (ref.startsWith('#x')) return String.fromCodePoint(Number.parseInt(ref.slice(2), 16));
+    if (ref.startsWith('#')) return String.fromCodePoint(Number.parseInt(ref.slice(1), 10));
+    return ENTITIES[ref] ?? whole;
+  });
+}
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+}
+
+function isNameEnd(c: number): boolean {
+  // blank, '>', '/'
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x3e || c === 0x2f;
+}
+
+export class FastXml {
+  private name = '';
+  private pos = 0;
+  /** Start and end (exclusive, before `>` or `/>`) of the last tag's attribute text. */
+  private attrStart = 0;
+  private attrEnd = 0;
+  private tagStart = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+  ) {}
+
+  /** Name of the tag last returned by next(). */
+  tag(): string {
+    return this.name;
+  }
+
+  error(message: string, at: number = this.tagStart): FerryError {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = this.text.indexOf('\n'); i >= 0 && i < at; i = this.text.indexOf('\n', i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
+    return new FerryError('FERRY_REPODATA_INVALID', `malformed XML: ${message}`, {
+      file: this.file,
+      line,
+      column: at - lineStart + 1,
+    });
+  }
+
+  /** Moves to the next element tag, skipping text, comments, CDATA, PIs and doctypes. */
+  next(): TagKind {
+    const text = this.text;
+    for (;;) {
+      const lt = text.indexOf('<', this.pos);
+      if (lt < 0) {
+        this.pos = text.length;
+        return 'end';
+      }
+      this.tagStart = lt;
+      const c = text.charCodeAt(lt + 1);
+      if (c === 0x21 /* ! */) {
+        if (text.startsWith('<!--', lt)) this.pos = this.skipTo('-->', lt + 4);
+        else if (text.startsWith('<![CDATA[', lt)) this.pos = this.skipTo(']]>', lt + 9);
+        else this.pos = this.skipTo('>', lt + 2);
+        continue;
+      }
+      if (c === 0x3f /* ? */) {
+        this.pos = this.skipTo('?>', lt + 2);
+        continue;
+      }
+      const gt = text.indexOf('>', lt + 1);
+      if (gt < 0) throw this.error('unterminated tag');
+      this.pos = gt + 1;
+      if (c === 0x2f /* / */) {
+        this.name = text.slice(lt + 2, gt).trimEnd();
+        return 'close';
+      }
+      let end = lt + 1;
+      while (end < gt && !isNameEnd(text.charCodeAt(end))) end++;
+      if (end === lt + 1) throw this.error('tag without a name');
+      this.name = text.slice(lt + 1, end);
+      this.attrStart = end;
+      if (text.charCodeAt(gt - 1) === 0x2f) {
+        this.attrEnd = gt - 1;
+        return 'empty';
+      }
+      this.attrEnd = gt;
+      return 'open';
+    }
+  }
+
+  private skipTo(marker: string, from: number): number {
+    const at = this.text.indexOf(marker, from);
+    if (at < 0) throw this.error(`unterminated ${marker === '>' ? 'declaration' : `section (no "${marker}")`}`);
+    return at + marker.length;
+  }
+
+  /**
+   * Reads the attributes of the last tag in one pass: `out[i]` becomes the
+   * value (entities decoded) of `names[i]`, or undefined.
+   */
+  readAttrs(names: readonly string[], out: (string | undefined)[]): void {
+    out.fill(undefined, 0, names.length);
+    const text = this.text;
+    const end = this.attrEnd;
+    let p = this.attrStart;
+    for (;;) {
+      while (p < end && isBlank(text.charCodeAt(p))) p++;
+      if (p >= end) return;
+      const nameStart = p;
+      while (p < end && text.charCodeAt(p) !== 0x3d && !isBlank(text.charCodeAt(p))) p++;
+      const attrName = text.slice(nameStart, p);
+      while (p < end && isBlank(text.charCodeAt(p))) p++;
+      if (text.charCodeAt(p) !== 0x3d) throw this.error(`attribute ${attrName} has no value`);
+      p++;
+      while (p < end && isBlank(text.charCodeAt(p))) p++;
+      const quote = text[p];
+      if (quote !== '"' && quote !== "'") throw this.error(`attribute ${attrName} is not quoted`);
+      const close = text.indexOf(quote, p + 1);
+      if (close < 0 || close > end) throw this.error(`attribute ${attrName} is not terminated`);
+      const slot = names.indexOf(attrName);
+      if (slot >= 0) out[slot] = decodeEntities(text.slice(p + 1, close));
+      p = close + 1;
+    }
+  }
+
+  /** The value of one attribute of the last tag, or undefined. */
+  attr(name: string): string | undefined {
+    const out: (string | undefined)[] = [undefined];
+    this.readAttrs([name], out);
+    return out[0];
+  }
+
+  /**
+   * The text content of the element just opened, up to its end tag (which is
+   * consumed). Child elements are not expected in the elements read this way.
+   */
+  readText(): string {
+    const text = this.text;
+    let out = '';
+    for (;;) {
+      const lt = text.indexOf('<', this.pos);
+      if (lt < 0) throw this.error(`<${this.name}> is not closed`);
+      out += text.slice(this.pos, lt);
+      if (text.startsWith('<![CDATA[', lt)) {
+        const end = text.indexOf(']]>', lt + 9);
+        if (end < 0) throw this.error('unterminated CDATA section', lt);
+        out += '\u0000' + text.slice(lt + 9, end) + '\u0001';
+        this.pos = end + 3;
+        continue;
+      }
+      if (text.charCodeAt(lt + 1) !== 0x2f) throw this.error(`unexpected element inside <${this.name}>`, lt);
+      const gt = text.indexOf('>', lt);
+      if (gt < 0) throw this.error('unterminated tag', lt);
+      this.pos = gt + 1;
+      return out.includes('\u0000') ? decodeWithCdata(out) : decodeEntities(out);
+    }
+  }
+
+  /** Skips the element just opened, with everything inside it. */
+  skipElement(): void {
+    let depth = 1;
+    for (;;) {
+      const kind = this.next();
+      if (kind === 'end') throw this.error('unexpected end of document');
+      if (kind === 'open') depth++;
+      else if (kind === 'close' && --depth === 0) return;
+    }
+  }
+}
+
+function decodeWithCdata(marked: string): string {
+  let out = '';
+  for (const [index, part] of marked.split(/[\u0000\u0001]/).entries()) {
+    out += index % 2 === 1 ? part : decodeEntities(part);
+  }
+  return out;
+}
