@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { dependencyNames } from '../rpm/index.js';
+import { buildMacros } from './build-macros.js';
 import {
   buildableNow,
   describeCycles,
@@ -98,5 +99,15 @@ describe('planBuildOrder', () => {
     expect(plan.order[0]).toBe('p0');
     expect(plan.order[4_999]).toBe('p4999');
     expect(plan.cycles).toEqual([]);
+  });
+});
+
+describe('buildMacros', () => {
+  it('defines dist and the distribution macros of ferry.yaml', () => {
+    expect(buildMacros({ dist: '.el9', macros: { rhel: 9, _with_docs: '1' } })).toEqual({
+      dist: '.el9',
+      rhel: 9,
+      _with_docs: '1',
+    });
   });
 });

@@ -61,4 +61,5 @@ export {
   type UpstreamVersion,
   type VersionSource,
 } from './upstream-version.js';
+export { buildMacros } from './build-macros.js';
 export { prepareBuild, type PrepareBuildOptions, type PreparedBuild } from './build-preparation.js';
