@@ -33,7 +33,7 @@ function hoist(schema: JsonObject, components: Record<string, JsonObject>): Json
   return rewrite(schema) as JsonObject;
 }
 
-/** JSON Schema of a zod schema; one with a meta `id` goes to the components and is referenced. */
+/** JSON Schema of a zod schema; schemas with a meta `id` go to the components and are referenced. */
 function toSchema(
   schema: z.ZodType,
   io: 'input' | 'output',
@@ -44,12 +44,7 @@ function toSchema(
     unrepresentable: 'any',
     reused: 'inline',
   }) as unknown as JsonObject;
-  const id = z.globalRegistry.get(schema)?.id;
-  const hoisted = hoist(json, components);
-  if (id === undefined) return hoisted;
-  const { id: _drop, ...body } = hoisted;
-  components[id] = body;
-  return { $ref: `#/components/schemas/${id}` };
+  return hoist(json, components);
 }
 
 function operation(route: RouteSpec, components: Record<string, JsonObject>): JsonObject {

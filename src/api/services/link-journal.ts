@@ -1,6 +1,7 @@
 import { lstat, readlink, rm } from 'node:fs/promises';
 
 import { switchSymlink } from '../../util/atomic-write.js';
+import { HttpError } from '../http-error.js';
 
 interface JournalEntry {
   readonly link: string;
@@ -25,6 +26,8 @@ export class LinkJournal {
       previous = await readlink(link);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      // A regular file would be replaced by a link and could not be put back.
+      if (code === 'EINVAL') throw new HttpError(409, `${link} exists and is not a symlink`);
       if (code !== 'ENOENT') throw error;
     }
     this.#entries.push({ link, previous });
