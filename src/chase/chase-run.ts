@@ -68,6 +68,8 @@ export interface BuildReport {
   readonly labels: readonly string[];
   /** Packages whose newest build fails (why `consistent` did not move). */
   readonly failing: readonly string[];
+  /** Packages never built yet (also why `consistent` did not move). */
+  readonly unbuilt: readonly string[];
 }
 
 /** `ferry chase --json`. */
@@ -429,6 +431,7 @@ function reportOf(
     notes: status === 'SUCCESS' ? null : (outcome?.notes ?? null),
     labels: result?.labels ?? [],
     failing: result?.failing ?? [],
+    unbuilt: result?.unbuilt ?? [],
   };
 }
 

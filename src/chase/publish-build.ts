@@ -54,8 +54,10 @@ export interface PublishResult {
   /** The snapshot directory (absolute). */
   readonly dir: string;
   readonly consistent: boolean;
-  /** Packages that kept the snapshot from being consistent. */
+  /** Packages whose newest build fails: they kept the snapshot from being consistent. */
   readonly failing: readonly string[];
+  /** Packages never built yet: they too keep it from being consistent. */
+  readonly unbuilt: readonly string[];
   /** Labels moved (`current`, `consistent`; with components `component/<c>/current`...). */
   readonly labels: readonly string[];
 }
@@ -166,6 +168,7 @@ export async function publishBuild(ctx: PublishContext, build: FinishedBuild): P
   const artifacts = success ? build.files.map((f) => `repos/${sharded}/${basename(f)}`).sort() : [];
   let consistent = false;
   let failing: readonly string[] = [];
+  let unbuilt: readonly string[] = [];
   if (success) {
     const { success: lastSuccess, processed } = await latestMaps(ctx.store);
     const contents = snapshotContents({
@@ -185,6 +188,7 @@ export async function publishBuild(ctx: PublishContext, build: FinishedBuild): P
     });
     consistent = contents.failures === 0;
     failing = contents.failing;
+    unbuilt = contents.unbuilt;
     const previous = await labelSnapshot(ctx.reposDir, 'current', ref.component ?? null);
     await stageSnapshot(
       {
@@ -245,7 +249,7 @@ export async function publishBuild(ctx: PublishContext, build: FinishedBuild): P
   const labels = success ? await moveLabels(ctx, ref, consistent) : [];
   killPoint('after-labels');
   await clearJournal(ctx.stateDir);
-  return { commit, dir: final, consistent, failing, labels };
+  return { commit, dir: final, consistent, failing, unbuilt, labels };
 }
 
 /** Switches `current` (and `consistent`) to a snapshot; with components, rewrites the aggregate label directories. */

@@ -44,8 +44,10 @@ export interface SnapshotContents {
    * when this is 0.
    */
   readonly failures: number;
-  /** Names of the failing packages, for messages. */
+  /** Packages whose newest build is not a success. */
   readonly failing: readonly string[];
+  /** Packages never built (no build of any status yet). */
+  readonly unbuilt: readonly string[];
 }
 
 function artifactList(artifacts: string | null): string[] {
@@ -73,6 +75,7 @@ export function snapshotContents(input: {
   const links: SnapshotLink[] = [];
   const versions: VersionsRow[] = [];
   const failing: string[] = [];
+  const unbuilt: string[] = [];
   const own = new Set(build.artifacts.map((a) => basename(a)));
   for (const other of input.packages) {
     if (input.useComponents && other.component !== build.component) continue;
@@ -116,10 +119,10 @@ export function snapshotContents(input: {
       });
       if (processed.status !== 'SUCCESS') failing.push(other.name);
     } else {
-      failing.push(other.name);
+      unbuilt.push(other.name);
     }
   }
   const seen = new Set<string>();
   const unique = links.filter((l) => (seen.has(l.name) ? false : (seen.add(l.name), true)));
-  return { links: unique, versions, failures: failing.length, failing };
+  return { links: unique, versions, failures: failing.length + unbuilt.length, failing, unbuilt };
 }

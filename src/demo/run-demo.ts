@@ -5,6 +5,8 @@ import { runChaser, type BuildReport, type ChaseEvent, type ChaseReport } from '
 import { openWorkspace } from '../config/index.js';
 import { FerryError } from '../errors.js';
 import { readAggregateHash, readLabel } from '../layout/index.js';
+import { diffSnapshots, failureCause, renderDiffText } from '../report/index.js';
+import { openStore } from '../store/index.js';
 import { DEMO_PACKAGES, DEMO_STAGES, STAGE_STORIES } from './demo-packages.js';
 import { applyDemoStage, createDemoWorkspace } from './demo-workspace.js';
 
@@ -44,20 +46,13 @@ function describeBuild(b: BuildReport, total: number, index: number): string {
   const what = b.reason === 'distgit-change' ? 'packaging change' : b.reason.replace('-', ' ');
   const status = b.status.padEnd(7);
   const where = b.labels.length > 0 ? `  moved ${b.labels.join(', ')}` : '';
-  const notes = (b.notes ?? '').split('\n').filter((l) => l.trim() !== '');
-  const cause =
-    [...notes]
-      .reverse()
-      .find((l) => /error|cannot|No such file|missing/i.test(l) && !l.startsWith('ferry:')) ??
-    notes[notes.length - 1];
+  const waiting = [...b.failing.map((n) => `${n} failing`), ...b.unbuilt.map((n) => `${n} not built yet`)];
   const kept =
-    b.status === 'SUCCESS' && b.failing.length > 0
-      ? `\n        consistent stays: ${b.failing.join(', ')} failing`
-      : '';
+    b.status === 'SUCCESS' && waiting.length > 0 ? `\n        consistent stays: ${waiting.join(', ')}` : '';
   const why =
     b.status === 'SUCCESS'
       ? kept
-      : `\n        ${cause?.trim() ?? ''}\n        log: ${b.snapshot ?? ''}/rpmbuild.log`;
+      : `\n        ${failureCause(b.notes ?? '')}\n        log: ${b.snapshot ?? ''}/rpmbuild.log`;
   return `  [${index + 1}/${total}] ${b.package.padEnd(18)} ${short(b.commitHash)} ${what.padEnd(16)} ${status} ${String(b.seconds).padStart(4)}s${where}\n        "${b.subject}"${why}\n`;
 }
 
@@ -83,6 +78,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   );
   const workspace = await openWorkspace(dir);
   const stages: { stage: string; builds: BuildReport[] }[] = [];
+  let firstAggregate: string | null = null;
   for (const [i, stage] of DEMO_STAGES.entries()) {
     if (stage !== 'initial') {
       date = Math.max(date, Math.floor(Date.now() / 1000) - (DEMO_STAGES.length - i) * 1800);
@@ -108,6 +104,23 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       ChaseReport,
     ];
     stages.push({ stage, builds: [...report.builds] });
+    if (stage === 'initial') firstAggregate = await readAggregateHash(workspace.reposDir, 'current');
+  }
+
+  if (firstAggregate) {
+    out(`\n== What changed since the first stage: ferry diff ${firstAggregate} current\n`);
+    const store = await openStore(workspace.databaseUrl);
+    try {
+      const diff = await diffSnapshots(
+        { workspaceRoot: dir, reposDir: workspace.reposDir, sourcesDir: workspace.sourcesDir },
+        store,
+        firstAggregate,
+        'current',
+      );
+      out(renderDiffText(diff).replace(/^(?=.)/gm, '  '));
+    } finally {
+      await store.close();
+    }
   }
 
   const labels: { label: string; snapshot: string | null }[] = [];
@@ -133,7 +146,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       `  report:   ${join(dir, 'repos', 'status_report.html')} and repos/report.html`,
       `  try:      cd ${dir}`,
       '            ferry status                       per package: last build, failing since',
-      '            ferry diff consistent current      what changed between the two labels',
+      '            ferry diff consistent current      what changed between two labels (or hashes)',
       '            dnf --repofrompath demo,repos/component/tools/current --releasever 9 repoquery  (or use repos/current/delorean.repo)',
       '',
     ].join('\n'),

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
 import { FerryError } from '../errors.js';
@@ -83,8 +83,9 @@ async function isDirectory(path: string): Promise<boolean> {
 
 /**
  * Resolves a label (`current`, `consistent`, a promotion name, or
- * `component/<c>/<label>`) or a hash (a full commit hash, or
- * `<commit>_<distro8>[_<extended8>]`) to a snapshot and its versions.csv.
+ * `component/<c>/<label>`) or a hash (a full commit hash,
+ * `<commit>_<distro8>[_<extended8>]`, or an aggregate hash with components)
+ * to a snapshot and its versions.csv.
  */
 export async function resolveSnapshot(
   workspaceRoot: string,
@@ -127,6 +128,24 @@ export async function resolveSnapshot(
         versions: await readVersions(dir, ref),
       };
     }
+  }
+  if (/^[0-9a-f]{32}$/.test(ref)) {
+    // An aggregate hash (components): its copy lives under the label directory that showed it.
+    for (const entry of await readdir(reposDir, { withFileTypes: true }).catch(() => [])) {
+      if (!entry.isDirectory() || entry.name === 'component' || entry.name.length === 2) continue;
+      const dir = join(reposDir, entry.name, ref.slice(0, 2), ref.slice(2, 4), ref);
+      if (await isDirectory(dir)) {
+        return {
+          ref,
+          kind: 'aggregate',
+          snapshot: relative(workspaceRoot, dir),
+          commitHash: null,
+          project: null,
+          versions: await readVersions(dir, ref),
+        };
+      }
+    }
+    throw new FerryError('FERRY_NOT_FOUND', `no aggregate ${ref} under any label directory of ${reposDir}`);
   }
   const hash = /^([0-9a-f]{40})(?:_([0-9a-f]{8})(?:_([0-9A-Za-z]{1,8}))?)?$/.exec(ref);
   if (!hash) {

@@ -43,3 +43,5 @@ export {
   type DiffStore,
   type ResolvedSnapshot,
 } from './diff-snapshots.js';
+export { failureCause } from './failure-cause.js';
+export { renderDiffText } from './diff-text.js';

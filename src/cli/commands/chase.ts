@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { BuildReport, ChaseEvent, ChaseReport } from '../../chase/index.js';
 import { openWorkspace, resolveWorkspaceDir } from '../../config/index.js';
 import { FerryError } from '../../errors.js';
+import { failureCause } from '../../report/index.js';
 import { action, workspaceOption, type CliIo, type CommandRegistration } from '../command-context.js';
 
 interface ChaseCliOptions {
