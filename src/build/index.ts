@@ -63,3 +63,15 @@ export {
 } from './upstream-version.js';
 export { buildMacros } from './build-macros.js';
 export { prepareBuild, type PrepareBuildOptions, type PreparedBuild } from './build-preparation.js';
+export {
+  SAMPLE_STYLES,
+  createSampleRepositories,
+  sampleBuildScript,
+  samplePatch,
+  samplePythonName,
+  sampleSpec,
+  sampleUpstreamFiles,
+  type SampleRepositories,
+  type SampleSpecOptions,
+  type SampleStyle,
+} from './sample-package.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { tempDir } from '../../test/helpers/temp-dir.js';
-import { sampleSpec } from '../build/sample-package.js';
+import { sampleSpec } from '../build/index.js';
 import { exec } from '../util/exec.js';
 import { editSpecForBuild, writeBuildSpec } from './spec-editor.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { tempDir } from '../../test/helpers/temp-dir.js';
-import { sampleSpec } from '../build/sample-package.js';
+import { sampleSpec } from '../build/index.js';
 import { exec } from '../util/exec.js';
 import { changelogEntriesAdded, parseChangelog } from './spec-changelog.js';
 import { dependencyNames, formatDependency, parseDependencyList } from './spec-dependencies.js';

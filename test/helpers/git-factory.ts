@@ -17,7 +17,7 @@ import {
   createSampleRepositories,
   type SampleRepositories,
   type SampleSpecOptions,
-} from '../../src/build/sample-package.js';
+} from '../../src/build/index.js';
 import {
   checkoutBranch,
   commitFiles,
