@@ -31,14 +31,7 @@ export function formatBuildLine(report: BuildReport, index: number, total: numbe
   const labels = report.labels.length > 0 ? `  -> ${report.labels.join(', ')}` : '';
   const line = `[${index + 1}/${total}] ${report.package} ${report.commitHash.slice(0, 7)} (${reason}): ${report.status} in ${report.seconds}s${labels}`;
   if (report.status === 'SUCCESS' || report.status === 'ABORTED') return `${line}\n`;
-  const notes = (report.notes ?? '').split('\n').filter((l) => l.trim() !== '');
-  const detail =
-    [...notes]
-      .reverse()
-      .find((l) => /error|cannot|No such file|missing/i.test(l) && !l.startsWith('ferry: FAILED')) ??
-    notes[notes.length - 1] ??
-    '';
-  return `${line}\n    ${detail.trim()}\n    log: ${report.snapshot ?? ''}/rpmbuild.log\n`;
+  return `${line}\n    ${failureCause(report.notes ?? '')}\n    log: ${report.snapshot ?? ''}/rpmbuild.log\n`;
 }
 
 function eventPrinter(io: CliIo): (event: ChaseEvent) => void {
