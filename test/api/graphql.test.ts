@@ -12,7 +12,7 @@ interface GraphqlBody {
 /** DLRN's GraphQL queries (dlrn/tests/test_graphql.py's cases, on ferry's fixture). */
 describe.each(TEST_DIALECTS)('GraphQL on %s', (dialect) => {
   const f = useApiFixture(dialect, {
-    packages: async () => ['python-foo', 'python-baz', 'python-qux', 'python-new'],
+    packages: () => Promise.resolve(['python-foo', 'python-baz', 'python-qux', 'python-new']),
   });
 
   const query = async (text: string) => {
