@@ -1,4 +1,4 @@
-import type { YamlPath } from './catalog-model.js';
+import type { YamlPath, YamlValue } from './catalog-model.js';
 import { resolvePlainScalar, scalarText } from './yaml-parse.js';
 
 /**
@@ -41,11 +41,15 @@ interface Pending {
   readonly indent: number;
   /** A mapping key's block sequence may sit at the key's own indentation. */
   readonly sameIndentSeq: boolean;
+  /** An empty sequence item is located at its content on the next line, else here (as the yaml package does). */
+  readonly emptyItemAt?: LinePosition;
 }
 
 interface KeyValue {
   readonly key: string;
   readonly value: string;
+  /** Offset of the value in the text given to parseKey. */
+  readonly valueStart: number;
 }
 
 const NOT_A_KEY_START = new Set(['[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '%', '@', '`', '#']);
@@ -101,7 +105,8 @@ function parseKey(text: string): KeyValue | null | undefined {
     key = scalarText(resolvePlainScalar(text.slice(0, colon).trimEnd()));
     rest = text.slice(colon + 1);
   }
-  return { key, value: stripComment(rest.trim()) };
+  const valueStart = text.length - rest.trimStart().length;
+  return { key, value: stripComment(rest.trim()), valueStart };
 }
 
 /** False when a scalar continues past its line in a way the scanner does not follow. */
@@ -147,6 +152,7 @@ class Scanner {
   private pending: Pending | undefined = { key: '', indent: -1, sameIndentSeq: true };
   private blockIndent: number | undefined;
   private line = 0;
+  private text = '';
 
   scan(text: string): boolean {
     const lines = text.split('\n');
@@ -155,6 +161,7 @@ class Scanner {
       this.line = i + 1;
       let line = lines[i]!;
       if (line.endsWith('\r')) line = line.slice(0, -1);
+      this.text = line;
       let indent = 0;
       while (line.charCodeAt(indent) === 32) indent++;
       const rest = line.slice(indent);
@@ -175,17 +182,26 @@ class Scanner {
       seenContent = true;
       if (!this.scanLine(rest, indent)) return false;
     }
+    this.settleEmptyItem();
     return true;
+  }
+
+  private settleEmptyItem(): void {
+    const at = this.pending?.emptyItemAt;
+    if (at && !this.positions.has(this.pending!.key)) this.positions.set(this.pending!.key, at);
   }
 
   private scanLine(rest: string, indent: number): boolean {
     const seq = isSeqItem(rest);
     const pending = this.pending;
     if (pending) {
-      this.pending = undefined;
       if (indent > pending.indent || (seq && pending.sameIndentSeq && indent === pending.indent)) {
         this.stack.push({ indent, kind: seq ? 'seq' : 'map', key: pending.key, count: 0 });
+        if (pending.emptyItemAt) this.record(pending.key, indent);
+      } else {
+        this.settleEmptyItem();
       }
+      this.pending = undefined;
     }
     let top = this.stack.at(-1);
     while (top && (top.indent > indent || (top.indent === indent && top.kind === 'seq' && !seq))) {
@@ -210,8 +226,8 @@ class Scanner {
       const inner = after.trimStart();
       const innerColumn = column + 1 + (after.length - inner.length);
       if (inner === '' || inner.startsWith('#')) {
-        this.record(itemKey, column);
-        this.pending = { key: itemKey, indent: column, sameIndentSeq: false };
+        const emptyItemAt = { line: this.line, column: inner === '' ? this.text.length + 1 : innerColumn + 1 };
+        this.pending = { key: itemKey, indent: column, sameIndentSeq: false, emptyItemAt };
         return true;
       }
       this.record(itemKey, innerColumn);
@@ -226,7 +242,7 @@ class Scanner {
       }
       const keyValue = parseKey(inner);
       if (keyValue === undefined) return false;
-      if (keyValue === null) return scalarEndsOnLine(inner);
+      if (keyValue === null) return this.scanScalar(inner, innerColumn, itemKey);
       const map: Frame = { indent: innerColumn, kind: 'map', key: itemKey, count: 0 };
       this.stack.push(map);
       return this.scanEntry(keyValue, innerColumn, map);
@@ -249,7 +265,69 @@ class Scanner {
       this.blockIndent = frame.indent;
       return true;
     }
-    return scalarEndsOnLine(value);
+    return this.scanScalar(value, column + entry.valueStart, key);
+  }
+
+  /** A value on one line; the items of a flow collection are located too. */
+  private scanScalar(value: string, column: number, key: string): boolean {
+    if (!scalarEndsOnLine(value)) return false;
+    if (value.startsWith('[') || value.startsWith('{')) this.scanFlow(column, key);
+    return true;
+  }
+
+  /** Locates the items and keys of a one-line flow collection starting at `start`; returns the index after it. */
+  private scanFlow(start: number, key: string): number {
+    const line = this.text;
+    const close = line[start] === '[' ? ']' : '}';
+    let i = start + 1;
+    let index = 0;
+    const skip = (): void => {
+      while (line[i] === ' ' || line[i] === '\t') i++;
+    };
+    for (;;) {
+      skip();
+      if (i >= line.length) return i;
+      if (line[i] === close) return i + 1;
+      if (close === ']') {
+        const itemKey = key + INDEX_SEP + index++;
+        this.record(itemKey, i);
+        i = this.skipFlowValue(i, itemKey);
+      } else {
+        const keyStart = i;
+        i = this.skipFlowValue(i, undefined, true);
+        const raw = line.slice(keyStart, i).trim();
+        const quoted = raw.startsWith('"') || raw.startsWith("'");
+        const name = quoted ? raw.slice(1, -1) : scalarText(resolvePlainScalar(raw));
+        const entryKey = key + KEY_SEP + name;
+        this.record(entryKey, keyStart);
+        skip();
+        if (line[i] === ':') {
+          i++;
+          skip();
+          if (line[i] !== ',' && line[i] !== close) i = this.skipFlowValue(i, entryKey);
+        }
+      }
+      skip();
+      if (line[i] === ',') i++;
+    }
+  }
+
+  /** Index after the flow value at `i` (a nested collection, a quoted or a plain scalar). */
+  private skipFlowValue(i: number, key: string | undefined, isKey = false): number {
+    const line = this.text;
+    const c = line[i];
+    if ((c === '[' || c === '{') && key !== undefined) return this.scanFlow(i, key);
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < line.length && line[j] !== c) j += line[j] === '\\' && c === '"' ? 2 : 1;
+      return j + 1;
+    }
+    let j = i;
+    while (j < line.length && line[j] !== ',' && line[j] !== ']' && line[j] !== '}') {
+      if (isKey && line[j] === ':' && (line[j + 1] === ' ' || line[j + 1] === ',' || j + 1 === line.length)) break;
+      j++;
+    }
+    return j;
   }
 }
 
@@ -299,8 +377,13 @@ export async function exactYamlLocator(text: string): Promise<(path: YamlPath) =
     let position: LinePosition = { line: 1, column: 1 };
     for (const segment of path) {
       if (isMap(node)) {
+        // Keys are compared as PyYAML reads them (the yaml package's 1.1 schema also takes y/n as booleans).
         const pair = node.items.find(
-          (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+          (item) =>
+            isScalar(item.key) &&
+            (item.key.type === 'PLAIN' && typeof item.key.source === 'string'
+              ? scalarText(resolvePlainScalar(item.key.source))
+              : scalarText(item.key.value as YamlValue)) === String(segment),
         );
         if (!pair || !isScalar(pair.key) || !pair.key.range) break;
         position = at(pair.key.range[0]);
