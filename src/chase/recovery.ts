@@ -1,4 +1,4 @@
-import { lstat, readFile, rename, rm } from 'node:fs/promises';
+import { lstat, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import {
@@ -55,6 +55,8 @@ async function settleJournal(
   journal: PublishJournal,
 ): Promise<RecoveryReport['interrupted']> {
   const commit = await recordedCommit(ctx.store, journal);
+  // Atomic writes inside the snapshot a killed process left (commit.yaml.<pid>...tmp).
+  await removeStaleAsideFiles(journal.final);
   const stagingThere = await exists(journal.staging);
   const trashThere = await exists(journal.trash);
   if (commit === undefined) {
@@ -112,6 +114,24 @@ export async function reconcileLabels(ctx: PublishContext): Promise<string[]> {
 }
 
 /**
+ * Removes the build work directories a previous run left. A build process
+ * orphaned by a killed chaser may still be writing there, so the directory is
+ * renamed aside first (new builds get a fresh one) and removed best-effort.
+ */
+async function discardWorkDirs(stateDir: string): Promise<void> {
+  const entries = await readdir(stateDir).catch(() => [] as string[]);
+  const stale: string[] = [];
+  if (entries.includes('work')) {
+    const aside = `work.stale.${process.pid}.${Date.now()}`;
+    await rename(join(stateDir, 'work'), join(stateDir, aside)).catch(() => undefined);
+    stale.push(aside);
+  }
+  stale.push(...entries.filter((e) => e.startsWith('work.stale.')));
+  for (const name of stale)
+    await rm(join(stateDir, name), { recursive: true, force: true }).catch(() => undefined);
+}
+
+/**
  * Run by the chaser before anything else, holding the workspace lock: settles
  * an interrupted publish, removes temporary files a killed process left
  * (label links, atomic writes, build work directories), and puts every label
@@ -121,7 +141,7 @@ export async function recoverWorkspace(ctx: PublishContext): Promise<RecoveryRep
   const journal = await readJournal(ctx.stateDir);
   const interrupted = journal ? await settleJournal(ctx, journal) : null;
   await clearJournal(ctx.stateDir);
-  await rm(join(ctx.stateDir, 'work'), { recursive: true, force: true });
+  await discardWorkDirs(ctx.stateDir);
   let removed = (await removeStaleAsideFiles(ctx.reposDir)).length;
   const components = [
     ...new Set(ctx.packages.map((p) => p.component).filter((c): c is string => c !== null)),
