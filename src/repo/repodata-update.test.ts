@@ -22,7 +22,7 @@ import type { RepodataExtension } from './repodata-writer.js';
 
 const NOW = 1_750_000_000;
 
-/** Eight source packages with eleven subpackages each: 96 rpms from eight rpmbuild runs. */
+/** Eight source packages with thirty subpackages each: 248 rpms (several gzip blocks) from eight rpmbuild runs. */
 const SPECS: FixtureSpec[] = Array.from({ length: 8 }, (_, s) => ({
   name: `pkg${s}`,
   version: `${s + 1}.0`,
@@ -30,7 +30,7 @@ const SPECS: FixtureSpec[] = Array.from({ length: 8 }, (_, s) => ({
   requires: [`pkg${(s + 1) % 8} >= 1`],
   files: [{ path: `/usr/bin/pkg${s}` }],
   changelog: generateChangelog(2),
-  subpackages: Array.from({ length: 11 }, (_, k) => ({
+  subpackages: Array.from({ length: 30 }, (_, k) => ({
     name: `pkg${s}-sub${k}`,
     requires: [`pkg${s} = ${s + 1}.0-1`],
     files: [{ path: `/usr/share/pkg${s}/sub${k}.txt` }],
@@ -74,11 +74,11 @@ describe('ferry repo index --update', () => {
     const update = await indexRepository(dir, { update: true, now: NOW });
     const full = await indexRepository(await repoWith('update-full', [...rpms, extra]), { now: NOW });
 
-    expect(first.packages).toBe(96);
-    expect([update.previous, update.reused, update.read]).toEqual(['cache', 96, 1]);
+    expect(first.packages).toBe(248);
+    expect([update.previous, update.reused, update.read]).toEqual(['cache', 248, 1]);
     expect(update.repodata!.blocksReused).toBeGreaterThan(0);
     expect(await checksums(dir)).toEqual(await checksums(join(work, 'update-full')));
-    expect(full.packages).toBe(97);
+    expect(full.packages).toBe(249);
   });
 
   it('falls back to the XML metadata when the sidecar cache is missing', async () => {
@@ -91,7 +91,7 @@ describe('ferry repo index --update', () => {
     const full = await repoWith('no-cache-full', rpms.slice(1));
     await indexRepository(full, { now: NOW });
 
-    expect([update.previous, update.reused, update.read]).toEqual(['xml', 95, 0]);
+    expect([update.previous, update.reused, update.read]).toEqual(['xml', 247, 0]);
     expect(await checksums(dir)).toEqual(await checksums(full));
   });
 
@@ -104,7 +104,7 @@ describe('ferry repo index --update', () => {
     await utimes(touched, NOW, NOW);
     // Same size and mtime, other content: only a checksum tells.
     const data = await readFile(swapped);
-    data[data.length - 1] ^= 0xff;
+    data.writeUInt8(data.readUInt8(data.length - 1) ^ 0xff, data.length - 1);
     await writeFile(swapped, data);
     await utimes(swapped, NOW - 100, NOW - 100);
 
@@ -151,7 +151,7 @@ describe('updateRepodata (the chaser publishing a snapshot)', () => {
     await rm(join(reference, 'repodata'), { recursive: true });
     await indexRepository(reference, { now: NOW });
 
-    expect([result.previous, result.added, result.removed, result.packages]).toEqual(['cache', 1, 1, 96]);
+    expect([result.previous, result.added, result.removed, result.packages]).toEqual(['cache', 1, 1, 248]);
     expect(result.repodata.blocksReused).toBeGreaterThan(0);
     expect(await checksums(next)).toEqual(await checksums(reference));
     expect(await dnfPackageReport([{ id: 'snap', path: next }])).toEqual(
@@ -268,7 +268,12 @@ describe('ferry repo index (CLI)', () => {
       previous: 'none',
       broken: [],
     });
-    expect((json.repomd as { type: string }[]).map((r) => r.type)).toEqual(['primary', 'filelists', 'other']);
+    expect((json.repomd as { type: string }[]).map((r) => r.type)).toEqual([
+      'primary',
+      'filelists',
+      'other',
+      'ferry_depindex',
+    ]);
   });
 
   it('exits 1 naming each broken rpm, 2 for a missing directory', async () => {

@@ -178,17 +178,17 @@ async function assemble(
     for (const kind of METADATA_KINDS) {
       const parts: Uint8Array[] = [];
       for (let i = start; i < end; i++) parts.push(records[i]![kind]);
-      for (const part of parts) {
-        opens[kind].update(part);
-        openSizes[kind] += part.length;
-      }
+      // One buffer per block: one hash update and one compression call instead of one per package.
+      const data = Buffer.concat(parts);
+      opens[kind].update(data);
+      openSizes[kind] += data.length;
       if (reuse && files) {
         const [offset, length] = reuse.block.members[kind];
         members[kind][b + 1] = files[kind].subarray(offset, offset + length);
         stats.reused++;
       } else {
         stats.compressed++;
-        pending.push(gzipMember(Buffer.concat(parts), level).then((m) => void (members[kind][b + 1] = m)));
+        pending.push(gzipMember(data, level).then((m) => void (members[kind][b + 1] = m)));
       }
     }
   }

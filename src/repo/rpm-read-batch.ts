@@ -37,21 +37,19 @@ export interface BatchResult {
   readonly data: Uint8Array;
 }
 
-const encoder = new TextEncoder();
-
 /** Encodes strings one after another into a growing buffer. */
 class Encoder {
-  data: Uint8Array = Buffer.allocUnsafe(256 * 1024);
+  data: Buffer = Buffer.allocUnsafe(256 * 1024);
   length = 0;
 
   append(text: string): void {
     // UTF-8 needs at most 3 bytes per UTF-16 unit.
     if (this.length + text.length * 3 > this.data.length) {
       const bigger = Buffer.allocUnsafe(Math.max(this.data.length * 2, this.length + text.length * 3));
-      bigger.set(this.data.subarray(0, this.length));
+      this.data.copy(bigger, 0, 0, this.length);
       this.data = bigger;
     }
-    this.length += encoder.encodeInto(text, this.data.subarray(this.length)).written;
+    this.length += this.data.write(text, this.length, 'utf8');
   }
 }
 

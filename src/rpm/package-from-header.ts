@@ -212,9 +212,10 @@ class StringReader {
 
   constructor(readonly header: RpmHeader) {}
 
-  strings(tag: number): string[] | undefined {
-    const result = this.header.joinedStrings(tag);
+  strings(tag: number, max = Infinity): string[] | undefined {
+    const result = this.header.joinedStrings(tag, max);
     if (result === undefined) return undefined;
+    if (result.count === 0) return [];
     if (!this.suspicious && CONTROL_BUT_NUL.test(result.joined)) this.suspicious = true;
     return result.joined.split('\0');
   }
@@ -255,7 +256,7 @@ function readDependencies(
       let pre = false;
       if (kind === 'requires') {
         if (name.startsWith('rpmlib(')) continue;
-        if (name.startsWith('/') && ownFiles.has(name) && isPrimaryFile(name)) continue;
+        if (name.startsWith('/') && ownFiles.has(name)) continue;
         if (provided.has(nfv)) continue;
         pre = (rawFlags & preBits) !== 0;
         const seen = seenRequires.get(name);
@@ -303,10 +304,11 @@ function readDependencies(
   return lists;
 }
 
-function readFiles(strings: StringReader): { files: PackageFile[]; fullNames: Set<string> } {
+function readFiles(strings: StringReader): { files: PackageFile[]; primaryFiles: Set<string> } {
   const header = strings.header;
   const files: PackageFile[] = [];
-  const fullNames = new Set<string>();
+  // Only primary files matter to the requires filter: a small set, not every path.
+  const primaryFiles = new Set<string>();
   let dirNames = strings.strings(RPM_TAG.DIRNAMES);
   let dirIndexes = header.numbers(RPM_TAG.DIRINDEXES);
   let baseNames = strings.strings(RPM_TAG.BASENAMES);
@@ -333,7 +335,7 @@ function readFiles(strings: StringReader): { files: PackageFile[]; fullNames: Se
   const modes = header.numbers(RPM_TAG.FILEMODES);
   // createrepo_c lists files only when every per-file tag is present, digests included.
   if (!dirIndexes || !baseNames || !flags || !modes || (!old && !header.has(RPM_TAG.FILEDIGESTS))) {
-    return { files, fullNames };
+    return { files, primaryFiles };
   }
   const dirs = dirNames ?? [];
   const count = Math.min(dirIndexes.length, baseNames.length, flags.length, modes.length);
@@ -345,11 +347,11 @@ function readFiles(strings: StringReader): { files: PackageFile[]; fullNames: Se
       );
     }
     const path = dirs[dirIndex]! + baseNames[i]!;
-    fullNames.add(path);
+    if (isPrimaryFile(path)) primaryFiles.add(path);
     const type = (modes[i]! & S_IFMT) === S_IFDIR ? 'dir' : flags[i]! & FILE_GHOST ? 'ghost' : 'file';
     files.push({ path, type });
   }
-  return { files, fullNames };
+  return { files, primaryFiles };
 }
 
 /**
@@ -408,16 +410,19 @@ export function packageFromHeader(
   const arch = isSource ? 'src' : (header.string(RPM_TAG.ARCH) ?? '');
 
   const strings = new StringReader(header);
-  const { files, fullNames } = readFiles(strings);
+  const { files, primaryFiles } = readFiles(strings);
   const deps = readDependencies(
     strings,
-    fullNames,
+    primaryFiles,
     options.transactionRequiresArePre === false ? LEGACY_PRE_BITS : PRE_BITS,
   );
 
-  const times = header.numbers(RPM_TAG.CHANGELOGTIME);
-  const authors = times && strings.strings(RPM_TAG.CHANGELOGNAME);
-  const texts = authors && strings.strings(RPM_TAG.CHANGELOGTEXT);
+  // Only the kept entries are decoded: real packages carry hundreds of them.
+  const limit =
+    options.changelogLimit === undefined || options.changelogLimit < 0 ? Infinity : options.changelogLimit;
+  const times = header.numbers(RPM_TAG.CHANGELOGTIME, limit);
+  const authors = times && strings.strings(RPM_TAG.CHANGELOGNAME, limit);
+  const texts = authors && strings.strings(RPM_TAG.CHANGELOGTEXT, limit);
   const changelogs = texts ? limitChangelogs(times, authors, texts, options.changelogLimit) : [];
 
   const sizeInstalled = header.has(RPM_TAG.LONGSIZE)

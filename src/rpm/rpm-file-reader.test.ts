@@ -236,7 +236,7 @@ describe('broken files', () => {
     const rpm = byName('reader', 'x86_64');
     const pkg = readRpmFileSync(rpm.path);
     const data = await readFile(rpm.path);
-    data[pkg.headerEnd - 10] ^= 0x20; // inside the data store: a string changes
+    data.writeUInt8(data.readUInt8(pkg.headerEnd - 10) ^ 0x20, pkg.headerEnd - 10); // a string in the data store
     const path = join(dir, 'corrupt.rpm');
     await writeFile(path, data);
 
@@ -260,7 +260,10 @@ describe('broken files', () => {
       if (damage === 0) bytes = data.subarray(0, random(headerEnd + 1000));
       else {
         const flips = 1 + random(4);
-        for (let i = 0; i < flips; i++) data[random(headerEnd)] ^= 1 << random(8);
+        for (let i = 0; i < flips; i++) {
+          const at = random(headerEnd);
+          data.writeUInt8(data.readUInt8(at) ^ (1 << random(8)), at);
+        }
       }
       await writeFile(path, bytes);
       for (const verifyHeaderDigest of [true, false]) {

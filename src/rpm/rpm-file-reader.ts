@@ -79,9 +79,7 @@ function verifyDigest(signature: RpmHeader, header: RpmHeader): void {
   const sha1 = sha256 === undefined ? signature.string(RPM_TAG.SIG_SHA1) : undefined;
   const expected = sha256 ?? sha1;
   if (expected === undefined) return;
-  const actual = createHash(sha256 !== undefined ? 'sha256' : 'sha1')
-    .update(header.bytes())
-    .digest('hex');
+  const actual = hash(sha256 !== undefined ? 'sha256' : 'sha1', header.bytes(), 'hex');
   if (actual !== expected.toLowerCase()) {
     throw rpmFormatError(
       `main header does not match its ${sha256 !== undefined ? 'SHA256' : 'SHA1'} digest (corrupt header): expected ${expected}, got ${actual}`,

@@ -135,11 +135,12 @@ export interface RpmLead {
 }
 
 export function parseLead(buf: Uint8Array): RpmLead {
+  const view = dataView(buf);
+  if (buf.length >= 4 && view.getUint32(0) !== LEAD_MAGIC)
+    throw rpmFormatError('not an rpm file: bad lead magic');
   if (buf.length < LEAD_SIZE) {
     throw rpmFormatError(`truncated at byte ${buf.length}: the lead needs ${LEAD_SIZE} bytes`);
   }
-  const view = dataView(buf);
-  if (view.getUint32(0) !== LEAD_MAGIC) throw rpmFormatError('not an rpm file: bad lead magic');
   const major = buf[4]!;
   if (major !== 3 && major !== 4) throw rpmFormatError(`unsupported rpm format version ${major}`);
   const sigType = view.getUint16(78);
@@ -242,19 +243,23 @@ export class RpmHeader {
   }
 
   private checkEntry(tag: number, type: number, offset: number, count: number): void {
-    const where = `${this.what} header tag ${tag}`;
-    if (type >= RPM_TYPE_NAMES.length) throw rpmFormatError(`${where}: unknown data type ${type}`);
+    // Messages are built only in the failing branches: this runs for every entry of every header.
+    if (type >= RPM_TYPE_NAMES.length) throw this.entryError(tag, `unknown data type ${type}`);
     if (offset < 0 || offset > this.dataLength) {
-      throw rpmFormatError(`${where}: data offset ${offset} out of range (data is ${this.dataLength} bytes)`);
+      throw this.entryError(tag, `data offset ${offset} out of range (data is ${this.dataLength} bytes)`);
     }
-    if (count === 0 || count > MAX_DATA) throw rpmFormatError(`${where}: bad item count ${count}`);
+    if (count === 0 || count > MAX_DATA) throw this.entryError(tag, `bad item count ${count}`);
     const size = TYPE_SIZE[type]!;
     if (size > 1 && offset % size !== 0) {
-      throw rpmFormatError(`${where}: ${RPM_TYPE_NAMES[type]} data at offset ${offset} is misaligned`);
+      throw this.entryError(tag, `${RPM_TYPE_NAMES[type]} data at offset ${offset} is misaligned`);
     }
     if (((1 << type) & STRINGISH) === 0 && offset + count * size > this.dataLength) {
-      throw rpmFormatError(`${where}: ${count} items at offset ${offset} run past the end of the data`);
+      throw this.entryError(tag, `${count} items at offset ${offset} run past the end of the data`);
     }
+  }
+
+  private entryError(tag: number, problem: string): FerryError {
+    return rpmFormatError(`${this.what} header tag ${tag}: ${problem}`);
   }
 
   /** Index of the entry for a tag; the last one wins, as entries added after the immutable region ("dribble") replace earlier ones. */
@@ -302,10 +307,14 @@ export class RpmHeader {
    * joined by NUL characters, decoded in one go: the cheap form for callers
    * that scan or split many small strings.
    */
-  joinedStrings(tag: number): { readonly joined: string; readonly count: number } | undefined {
+  joinedStrings(
+    tag: number,
+    max = Infinity,
+  ): { readonly joined: string; readonly count: number } | undefined {
     const i = this.entry(tag, STRINGISH, 'STRING_ARRAY');
     if (i < 0) return undefined;
-    const count = this.types[i] === TYPE_STRING ? 1 : this.counts[i]!;
+    const count = Math.min(max, this.types[i] === TYPE_STRING ? 1 : this.counts[i]!);
+    if (count === 0) return { joined: '', count: 0 };
     const begin = this.dataStart + this.offsets[i]!;
     const end = this.stringsEnd(tag, begin, count);
     const joined = this.buf.toString('utf8', begin, end);
@@ -320,18 +329,19 @@ export class RpmHeader {
     return { joined: items.join('\0'), count };
   }
 
-  /** A STRING_ARRAY (or I18NSTRING, or a single STRING as a one-item array). */
-  strings(tag: number): string[] | undefined {
-    const result = this.joinedStrings(tag);
-    return result === undefined ? undefined : result.joined.split('\0');
+  /** A STRING_ARRAY (or I18NSTRING, or a single STRING as a one-item array); at most `max` items. */
+  strings(tag: number, max = Infinity): string[] | undefined {
+    const result = this.joinedStrings(tag, max);
+    if (result === undefined) return undefined;
+    return result.count === 0 ? [] : result.joined.split('\0');
   }
 
-  /** Integers of an INT8/INT16/INT32/INT64 (or CHAR) tag, unsigned. */
-  numbers(tag: number): number[] | undefined {
+  /** Integers of an INT8/INT16/INT32/INT64 (or CHAR) tag, unsigned; at most `max` of them. */
+  numbers(tag: number, max = Infinity): number[] | undefined {
     const i = this.entry(tag, INTEGER, 'an integer type');
     if (i < 0) return undefined;
     const at = this.dataStart + this.offsets[i]!;
-    const count = this.counts[i]!;
+    const count = Math.min(max, this.counts[i]!);
     const out = new Array<number>(count);
     const view = this.view;
     switch (this.types[i]) {
