@@ -110,7 +110,8 @@ export function selectPackages(pool: ClosurePool, selection: ClosureSelection = 
       if (matched.length === 0) missing.push(spec);
       for (const id of matched) chosen.add(id);
     }
-    if (missing.length > 0) throw new FerryError('FERRY_NOT_FOUND', `no package matched: ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new FerryError('FERRY_NOT_FOUND', `no package matched: ${missing.join(', ')}`);
     toCheck = [...chosen].sort((a, b) => a - b);
   }
   if (selection.check && selection.check.length > 0) {

@@ -91,7 +91,9 @@ export class ClosurePool {
     this.provEvr = new Int32Array(provTotal);
     this.provPkg = new Int32Array(provTotal);
 
-    const compatible = new Set(compatibleArches(options.systemArch, { variant: options.archVariant ?? 'fedora' }));
+    const compatible = new Set(
+      compatibleArches(options.systemArch, { variant: options.archVariant ?? 'fedora' }),
+    );
     let prov = 0;
     let req = 0;
     repos.forEach((repo, r) => {

@@ -147,7 +147,10 @@ function invalid(file: string, reason: string): FerryError {
 }
 
 /** Reads just the header (to check the primary checksum before decoding anything else). */
-export function readIndexHeader(data: Buffer, file: string): { header: DependencyIndexHeader; bodyStart: number } {
+export function readIndexHeader(
+  data: Buffer,
+  file: string,
+): { header: DependencyIndexHeader; bodyStart: number } {
   if (data.length < MAGIC.length + 4 || !data.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw invalid(file, 'not a ferry dependency index');
   }
@@ -155,11 +158,14 @@ export function readIndexHeader(data: Buffer, file: string): { header: Dependenc
   if (MAGIC.length + 4 + length > data.length) throw invalid(file, 'truncated header');
   let header: DependencyIndexHeader;
   try {
-    header = JSON.parse(data.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + length)) as DependencyIndexHeader;
+    header = JSON.parse(
+      data.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + length),
+    ) as DependencyIndexHeader;
   } catch (error) {
     throw invalid(file, `bad header: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (header.format !== DEPENDENCY_INDEX_FORMAT) throw invalid(file, `unknown format ${String(header.format)}`);
+  if (header.format !== DEPENDENCY_INDEX_FORMAT)
+    throw invalid(file, `unknown format ${String(header.format)}`);
   return { header, bodyStart: align4(MAGIC.length + 4 + length) };
 }
 
@@ -229,7 +235,10 @@ function tableOwners(blob: Buffer, table: Uint32Array): FileOwners {
         }
         for (let i = low; i < entries && table[i * 3] === hash; i++) {
           const offset = table[i * 3 + 2]!;
-          if (blob[offset + key.length] === 0 && blob.compare(key, 0, key.length, offset, offset + key.length) === 0) {
+          if (
+            blob[offset + key.length] === 0 &&
+            blob.compare(key, 0, key.length, offset, offset + key.length) === 0
+          ) {
             const pkg = table[i * 3 + 1]!;
             const list = out.get(path);
             if (list === undefined) out.set(path, [pkg]);
@@ -243,11 +252,15 @@ function tableOwners(blob: Buffer, table: Uint32Array): FileOwners {
 }
 
 /** Decodes an index into the closure's repository view (string table decoded, arrays viewed in place). */
-export function decodeDependencyIndex(data: Buffer, file: string): { header: DependencyIndexHeader; packages: RepoPackages } {
+export function decodeDependencyIndex(
+  data: Buffer,
+  file: string,
+): { header: DependencyIndexHeader; packages: RepoPackages } {
   const { header, bodyStart } = readIndexHeader(data, file);
   const r = new Reader(data, bodyStart, file);
   const stringBytes = r.bytes(header.stringBytes);
-  const strings = header.strings === 0 ? [] : stringBytes.toString('utf8', 0, stringBytes.length - 1).split('\u0000');
+  const strings =
+    header.strings === 0 ? [] : stringBytes.toString('utf8', 0, stringBytes.length - 1).split('\u0000');
   if (strings.length !== header.strings) throw invalid(file, 'string table does not match its header');
   const n = header.packages;
   const name = r.int32(n);

@@ -110,7 +110,8 @@ export class FastXml {
 
   private skipTo(marker: string, from: number): number {
     const at = this.text.indexOf(marker, from);
-    if (at < 0) throw this.error(`unterminated ${marker === '>' ? 'declaration' : `section (no "${marker}")`}`);
+    if (at < 0)
+      throw this.error(`unterminated ${marker === '>' ? 'declaration' : `section (no "${marker}")`}`);
     return at + marker.length;
   }
 

@@ -22,7 +22,12 @@ export {
   type UnresolvedPackage,
 } from './closure-check.js';
 export { ClosurePool, machineArch, type PoolOptions, type PoolRepo } from './closure-pool.js';
-export { whatBreaks, type WhatBreaksOptions, type WhatBreaksResult, type BrokenPackage } from './what-breaks.js';
+export {
+  whatBreaks,
+  type WhatBreaksOptions,
+  type WhatBreaksResult,
+  type BrokenPackage,
+} from './what-breaks.js';
 export {
   assertDistinctIds,
   isValidRepoId,

@@ -47,7 +47,12 @@ function httpSource(base: string): MetadataSource {
       try {
         response = await fetch(url);
       } catch (error) {
-        const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+        const reason =
+          error instanceof Error
+            ? error.cause instanceof Error
+              ? error.cause.message
+              : error.message
+            : String(error);
         throw new FerryError('FERRY_REPODATA_INVALID', `cannot fetch ${url}: ${reason}`, { cause: error });
       }
       if (!response.ok) {

@@ -132,7 +132,8 @@ export function matchPackageSpec(pool: ClosurePool, spec: string): number[] {
     const evr = splitEvr(pool.strings[pool.evr[id]!]!);
     const name = pool.strings[pool.name[id]!]!;
     const arch = pool.strings[pool.arch[id]!]!;
-    if (whole(pool.nevra(id)) || whole(`${name}-${evr.epoch}:${evr.version}-${evr.release}.${arch}`)) out.push(id);
+    if (whole(pool.nevra(id)) || whole(`${name}-${evr.epoch}:${evr.version}-${evr.release}.${arch}`))
+      out.push(id);
   }
   return out;
 }

@@ -32,7 +32,10 @@ export interface OpenedPool {
 }
 
 /** Reads repositories (in parallel) into one pool. Throws FERRY_USAGE for duplicate ids. */
-export async function openClosurePool(specs: readonly RepoSpec[], options: OpenPoolOptions = {}): Promise<OpenedPool> {
+export async function openClosurePool(
+  specs: readonly RepoSpec[],
+  options: OpenPoolOptions = {},
+): Promise<OpenedPool> {
   assertDistinctIds(specs);
   const loaded: LoadedRepo[] = await Promise.all(
     specs.map((spec) => loadRepo(spec, options.useIndex === undefined ? {} : { useIndex: options.useIndex })),

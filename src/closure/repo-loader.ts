@@ -39,7 +39,11 @@ export interface LoadRepoOptions {
 }
 
 /** File owners read from filelists.xml on first use; later calls scan the kept text for new paths only. */
-function filelistsOwners(source: MetadataSource, record: RepomdRecord, pkgids: readonly string[]): FileOwners {
+function filelistsOwners(
+  source: MetadataSource,
+  record: RepomdRecord,
+  pkgids: readonly string[],
+): FileOwners {
   let text: Promise<string> | undefined;
   const known = new Map<string, readonly number[]>();
   const asked = new Set<string>();

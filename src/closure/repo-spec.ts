@@ -18,8 +18,7 @@ import { FerryError } from '../errors.js';
 
 /** Where a repository's metadata lives: a local directory holding repodata/, or an http(s) base URL. */
 export type RepoLocation =
-  | { readonly kind: 'local'; readonly path: string }
-  | { readonly kind: 'http'; readonly url: string };
+  { readonly kind: 'local'; readonly path: string } | { readonly kind: 'http'; readonly url: string };
 
 /** A repository to read: its id (as dnf would name it) and where it is. */
 export interface RepoSpec {
@@ -72,7 +71,8 @@ function locationOf(text: string, source: string, cwd: string): RepoLocation {
       throw new FerryError('FERRY_USAGE', `${source}: not a usable file:// URL`, { cause: error });
     }
   }
-  if (name === 'http' || name === 'https') return { kind: 'http', url: text.endsWith('/') ? text : `${text}/` };
+  if (name === 'http' || name === 'https')
+    return { kind: 'http', url: text.endsWith('/') ? text : `${text}/` };
   throw new FerryError(
     'FERRY_USAGE',
     `${source}: unsupported URL scheme "${name}://" (use a path, file://, http:// or https://)`,
@@ -112,7 +112,8 @@ export function parseRepoSpec(text: string, cwd: string = process.cwd()): RepoSp
   }
   const location = locationOf(text, text, cwd);
   const id = repoIdFromUrl(urlOf(location));
-  if (id === '') throw new FerryError('FERRY_USAGE', `cannot derive a repository id from ${text}: use ID,PATH`);
+  if (id === '')
+    throw new FerryError('FERRY_USAGE', `cannot derive a repository id from ${text}: use ID,PATH`);
   return { id, location, source: text };
 }
 

@@ -75,10 +75,12 @@ export class Resolver {
     if (overlay) {
       for (const provide of overlay.provides.get(name) ?? []) {
         if (!overlay.usable(provide.pkg)) continue;
-        if (flags !== 0 && provide.flags !== 0 && !matchFlagsEvr(provide.flags, provide.evr, flags, evr)) continue;
+        if (flags !== 0 && provide.flags !== 0 && !matchFlagsEvr(provide.flags, provide.evr, flags, evr))
+          continue;
         if (visit(provide.pkg)) return true;
       }
-      for (const pkg of overlay.fileOwners.get(name) ?? []) if (overlay.usable(pkg) && visit(pkg)) return true;
+      for (const pkg of overlay.fileOwners.get(name) ?? [])
+        if (overlay.usable(pkg) && visit(pkg)) return true;
     }
     return false;
   }
@@ -116,10 +118,15 @@ export class Resolver {
       case 'name':
       case 'rel': {
         const out = new Set<number>();
-        this.someProvider(dep.name, dep.type === 'rel' ? dep.flags : 0, dep.type === 'rel' ? dep.evr : '', (pkg) => {
-          out.add(pkg);
-          return false;
-        });
+        this.someProvider(
+          dep.name,
+          dep.type === 'rel' ? dep.flags : 0,
+          dep.type === 'rel' ? dep.evr : '',
+          (pkg) => {
+            out.add(pkg);
+            return false;
+          },
+        );
         return out;
       }
       case 'bool':

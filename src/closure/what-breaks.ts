@@ -23,7 +23,15 @@ import {
   requiredPaths,
 } from './closure-check.js';
 import type { ClosurePool } from './closure-pool.js';
-import { flagsFromAttribute, formatReldep, makeEvr, REL_EQ, reldepFromEntry, reldepNames, type Reldep } from './reldep.js';
+import {
+  flagsFromAttribute,
+  formatReldep,
+  makeEvr,
+  REL_EQ,
+  reldepFromEntry,
+  reldepNames,
+  type Reldep,
+} from './reldep.js';
 import { packageEvr, type ClosurePackageInput } from './repo-packages.js';
 import { Resolver, type ExtraProvide, type Overlay } from './resolver.js';
 
@@ -132,9 +140,14 @@ function candidateOverlay(pool: ClosurePool, candidates: readonly ClosurePackage
     const pkg = pool.count + i;
     for (const dep of c.provides) {
       const flags = dep.flags ? flagsFromAttribute(dep.flags) : 0;
-      push(provides, dep.name, { pkg, flags, evr: flags ? makeEvr(dep.epoch, dep.version, dep.release) : '' });
+      push(provides, dep.name, {
+        pkg,
+        flags,
+        evr: flags ? makeEvr(dep.epoch, dep.version, dep.release) : '',
+      });
     }
-    if (c.arch !== 'src' && c.arch !== 'nosrc') push(provides, c.name, { pkg, flags: REL_EQ, evr: packageEvr(c) });
+    if (c.arch !== 'src' && c.arch !== 'nosrc')
+      push(provides, c.name, { pkg, flags: REL_EQ, evr: packageEvr(c) });
     for (const file of c.files) push(fileOwners, file.path, pkg);
   });
   return { usable: (pkg) => usable[pkg - pool.count] === true, provides, fileOwners };
@@ -146,7 +159,11 @@ function candidateRequires(c: ClosurePackageInput): Reldep[] {
   for (const dep of c.requires) {
     if (dep.name === '') continue;
     const flags = dep.flags ? flagsFromAttribute(dep.flags) : 0;
-    const reldep = reldepFromEntry(dep.name, flags, flags ? makeEvr(dep.epoch, dep.version, dep.release) : undefined);
+    const reldep = reldepFromEntry(
+      dep.name,
+      flags,
+      flags ? makeEvr(dep.epoch, dep.version, dep.release) : undefined,
+    );
     if (reldep) out.push(reldep);
   }
   return out;
@@ -177,7 +194,8 @@ export async function whatBreaks(pool: ClosurePool, options: WhatBreaksOptions):
   const candidatePaths = new Set<string>();
   const candidateDeps = options.candidates.map(candidateRequires);
   for (const deps of candidateDeps) {
-    for (const dep of deps) for (const name of reldepNames(dep)) if (name.startsWith('/')) candidatePaths.add(name);
+    for (const dep of deps)
+      for (const name of reldepNames(dep)) if (name.startsWith('/')) candidatePaths.add(name);
   }
   await pool.loadFileOwners(candidatePaths);
   const resolverBefore = new Resolver(pool, before);

@@ -49,7 +49,8 @@ export async function runDnfRepoclosure(
       '--disableplugin=*',
       '--enableplugin=repoclosure',
     ];
-    for (const repo of repos) args.push(`--repofrompath=${repo.id},file://${resolve(repo.path)}`, `--repo=${repo.id}`);
+    for (const repo of repos)
+      args.push(`--repofrompath=${repo.id},file://${resolve(repo.path)}`, `--repo=${repo.id}`);
     args.push('repoclosure');
     for (const id of options.check ?? []) args.push(`--check=${id}`);
     for (const arch of options.arch ?? []) args.push(`--arch=${arch}`);
@@ -90,9 +91,15 @@ export function sortPairs(pairs: readonly ClosurePair[]): ClosurePair[] {
 
 /** Pairs of a ferry report (`{ unresolved: [{ package, repo, dependencies }] }`). */
 export function pairsOf(report: {
-  readonly unresolved: readonly { readonly package: string; readonly repo: string; readonly dependencies: readonly string[] }[];
+  readonly unresolved: readonly {
+    readonly package: string;
+    readonly repo: string;
+    readonly dependencies: readonly string[];
+  }[];
 }): ClosurePair[] {
   return sortPairs(
-    report.unresolved.flatMap((u) => u.dependencies.map((dependency) => ({ package: u.package, repo: u.repo, dependency }))),
+    report.unresolved.flatMap((u) =>
+      u.dependencies.map((dependency) => ({ package: u.package, repo: u.repo, dependency })),
+    ),
   );
 }

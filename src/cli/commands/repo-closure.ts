@@ -31,7 +31,10 @@ async function runClosure(io: CliIo, repos: string[], opts: ClosureCliOptions): 
   const [{ closureSummary, parseRepoSpec, renderClosureJson, renderClosureText, repoClosure }, rpm] =
     await Promise.all([closureLib(), import('../../rpm/index.js')]);
   if (opts.forcearch !== undefined && !rpm.isKnownArch(opts.forcearch)) {
-    throw new FerryError('FERRY_USAGE', `--forcearch: unknown architecture ${JSON.stringify(opts.forcearch)}`);
+    throw new FerryError(
+      'FERRY_USAGE',
+      `--forcearch: unknown architecture ${JSON.stringify(opts.forcearch)}`,
+    );
   }
   for (const arch of opts.arch) {
     if (arch.trim() === '') throw new FerryError('FERRY_USAGE', '--arch needs an architecture name');
@@ -60,15 +63,43 @@ async function runClosure(io: CliIo, repos: string[], opts: ClosureCliOptions): 
 export function registerRepoClosure(repo: Command, io: CliIo, setExit: (code: number) => void): void {
   repo
     .command('closure')
-    .description('list dependencies nothing provides (what dnf repoclosure reports; exit 1 when there are any)')
-    .argument('<repo...>', 'repositories to check: PATH, file:// or http(s):// URL, or ID,PATH (ids as dnf names them)')
-    .option('--check <id>', 'check only this repository (repeatable; default: every REPO, not the lookaside ones)', collect, [])
-    .option('--lookaside <repo>', 'repository that may satisfy dependencies but is not checked (repeatable)', collect, [])
+    .description(
+      'list dependencies nothing provides (what dnf repoclosure reports; exit 1 when there are any)',
+    )
+    .argument(
+      '<repo...>',
+      'repositories to check: PATH, file:// or http(s):// URL, or ID,PATH (ids as dnf names them)',
+    )
+    .option(
+      '--check <id>',
+      'check only this repository (repeatable; default: every REPO, not the lookaside ones)',
+      collect,
+      [],
+    )
+    .option(
+      '--lookaside <repo>',
+      'repository that may satisfy dependencies but is not checked (repeatable)',
+      collect,
+      [],
+    )
     .option('-n, --newest', 'check only the newest version of each name.arch in each repository')
     .option('--best', "only the newest packages across repositories satisfy dependencies (dnf's best=True)")
-    .option('--pkg <spec>', 'check only packages matching this spec: NAME, NAME.ARCH, NAME-VERSION-RELEASE, globs (repeatable)', collect, [])
-    .option('--arch <arch>', 'check only packages of this architecture (repeatable; noarch is not implied)', collect, [])
-    .option('--forcearch <arch>', "system architecture deciding what is installable (default: this machine's)")
+    .option(
+      '--pkg <spec>',
+      'check only packages matching this spec: NAME, NAME.ARCH, NAME-VERSION-RELEASE, globs (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--arch <arch>',
+      'check only packages of this architecture (repeatable; noarch is not implied)',
+      collect,
+      [],
+    )
+    .option(
+      '--forcearch <arch>',
+      "system architecture deciding what is installable (default: this machine's)",
+    )
     .option('--no-index', "read the XML metadata even where ferry's dependency index is present")
     .option('--json', 'print {"unresolved": [...]} (shape in docs/closure.md)')
     .action(action(setExit, (repos: string[], opts: ClosureCliOptions) => runClosure(io, repos, opts)));

@@ -43,7 +43,10 @@ function formatSize(bytes: number): string {
 }
 
 async function runIndex(io: CliIo, dir: string, opts: IndexCliOptions): Promise<number> {
-  const { indexRepository } = await repoLib();
+  const [{ indexRepository }, { dependencyIndexExtension }] = await Promise.all([
+    repoLib(),
+    import('../../closure/index.js'),
+  ]);
   const root = resolve(dir);
   const changelogLimit = integerOption(opts.changelogLimit, '--changelog-limit', -1, 1_000_000);
   const compressionLevel = integerOption(opts.compressLevel, '--compress-level', 1, 9);
@@ -52,6 +55,8 @@ async function runIndex(io: CliIo, dir: string, opts: IndexCliOptions): Promise<
     throw new FerryError('FERRY_USAGE', '--checksum-verify only makes sense with --update');
   }
   const result = await indexRepository(root, {
+    // ferry's own repodata carries the dependency index `ferry repo closure` reads instead of the XML.
+    extensions: [dependencyIndexExtension()],
     update: opts.update ?? false,
     skipBroken: opts.skipBroken ?? false,
     checksumVerify: opts.checksumVerify ?? false,
