@@ -7,7 +7,6 @@
  * usage: npx tsx bench/catalog/compare-distroinfo.ts DISTROINFO_CHECKOUT [CATALOG]
  * (run bench/catalog/compare-distroinfo.sh, which builds ferry first)
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -15,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 
 import { loadCatalog } from '../../src/catalog/index.js';
+import { exec } from '../../src/util/exec.js';
 
 type Json = null | string | number | boolean | Json[] | { [key: string]: Json };
 type Pkg = { [key: string]: Json };
@@ -22,12 +22,9 @@ type Pkg = { [key: string]: Json };
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FERRY_ONLY_FIELDS = ['defined-in', 'effective'];
 
-function ferry(args: string[]): Json {
-  const out = execFileSync(process.execPath, [join(ROOT, 'bin/ferry.js'), ...args], {
-    encoding: 'utf8',
-    maxBuffer: 512 * 1024 * 1024,
-  });
-  return JSON.parse(out) as Json;
+async function ferry(args: string[]): Promise<Json> {
+  const { stdout } = await exec(process.execPath, [join(ROOT, 'bin/ferry.js'), ...args]);
+  return JSON.parse(stdout) as Json;
 }
 
 function stripFerryFields(pkg: Pkg): Pkg {
@@ -72,8 +69,8 @@ function compare(label: string, theirs: Pkg[], ours: Pkg[]): Tally {
     if (same) tally.identical++;
   }
   for (const pkg of ours) {
-    if (!seen.has(pkg.project as string))
-      tally.differences.push(`${label}: ${String(pkg.project)}: only in ferry`);
+    const project = pkg.project as string;
+    if (!seen.has(project)) tally.differences.push(`${label}: ${project}: only in ferry`);
   }
   return tally;
 }
@@ -89,7 +86,7 @@ async function main(): Promise<number> {
   const entry = load.catalog.entryFile;
   const root = load.catalog.root;
 
-  const untagged = (ferry(['catalog', 'list', '--json', '--catalog', catalog]) as Pkg[]).map(
+  const untagged = ((await ferry(['catalog', 'list', '--json', '--catalog', catalog])) as Pkg[]).map(
     stripFerryFields,
   );
   const tags = [...new Set(untagged.flatMap((pkg) => Object.keys((pkg.tags as Pkg | null) ?? {})))].sort();
@@ -97,13 +94,14 @@ async function main(): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'ferry-distroinfo-'));
   try {
     const dump = join(work, 'distroinfo.json');
-    execFileSync(
-      'python3',
-      [join(ROOT, 'bench/catalog/distroinfo-dump.py'), checkout, root, entry, dump, ...tags],
-      {
-        stdio: ['ignore', 'inherit', 'inherit'],
-      },
-    );
+    await exec('python3', [
+      join(ROOT, 'bench/catalog/distroinfo-dump.py'),
+      checkout,
+      root,
+      entry,
+      dump,
+      ...tags,
+    ]);
     const theirs = JSON.parse(readFileSync(dump, 'utf8')) as {
       seconds: number;
       info: { packages: Pkg[]; releases: Json[] };
@@ -112,9 +110,9 @@ async function main(): Promise<number> {
 
     const results: [string, Tally][] = [['untagged', compare('untagged', theirs.info.packages, untagged)]];
     for (const tag of tags) {
-      const ours = (ferry(['catalog', 'list', '--json', '--catalog', catalog, '--tag', tag]) as Pkg[]).map(
-        stripFerryFields,
-      );
+      const ours = (
+        (await ferry(['catalog', 'list', '--json', '--catalog', catalog, '--tag', tag])) as Pkg[]
+      ).map(stripFerryFields);
       results.push([`tag ${tag}`, compare(`tag ${tag}`, theirs.tags[tag] ?? [], ours)]);
     }
     const releaseDiffs: string[] = [];

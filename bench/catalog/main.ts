@@ -7,11 +7,13 @@
  *
  * usage: npx tsx bench/catalog/main.ts [--catalog DIR] [--distroinfo CHECKOUT] [--iterations N]
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+
+import { CATALOG_ENTRY_FILES } from '../../src/catalog/index.js';
+import { exec } from '../../src/util/exec.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -26,104 +28,133 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function measure(mode: string, catalog: string, iterations: number): Row & { files: number; bytes: number } {
-  const out = execFileSync(
+const MODES: Record<string, string> = {
+  parse: 'js-yaml parse only',
+  load: 'ferry loadCatalog',
+  yaml: 'yaml package parse',
+};
+
+async function measure(mode: string, catalog: string, iterations: number) {
+  const { stdout } = await exec(
     process.execPath,
     ['--import', 'tsx', join(ROOT, 'bench/catalog/measure.ts'), mode, catalog, String(iterations)],
-    { cwd: ROOT, encoding: 'utf8' },
+    { cwd: ROOT },
   );
-  const result = JSON.parse(out) as { times: number[]; maxRssKb: number; files: number; bytes: number };
-  const what = { parse: 'js-yaml parse only', load: 'ferry loadCatalog', yaml: 'yaml package parse' }[mode]!;
-  return { what, ...result };
+  const result = JSON.parse(stdout) as { times: number[]; maxRssKb: number; files: number; bytes: number };
+  return { what: MODES[mode]!, ...result };
 }
 
 /** Wall time and peak RSS of a whole process, through GNU time. */
-function timeProcess(command: string, args: readonly string[]): { ms: number; maxRssKb: number } {
+async function timeProcess(
+  command: string,
+  args: readonly string[],
+): Promise<{ ms: number; maxRssKb: number }> {
   const started = performance.now();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const result = await exec('/usr/bin/time', ['-f', '%M', command, ...args], { cwd: ROOT });
   const ms = performance.now() - started;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
-  const lines = result.stderr.trim().split('\n');
-  return { ms, maxRssKb: Number(lines.at(-1)) };
+  return { ms, maxRssKb: Number(result.stderr.trim().split('\n').at(-1)) };
 }
 
-const { values } = parseArgs({
-  options: {
-    catalog: { type: 'string', default: join(ROOT, '../shared/data/rdoinfo') },
-    distroinfo: { type: 'string' },
-    iterations: { type: 'string', default: '7' },
-  },
-});
-const catalog = resolve(values.catalog);
-const iterations = Number(values.iterations);
-if (!existsSync(catalog)) {
-  process.stderr.write(`catalog ${catalog} not found (pass --catalog DIR)\n`);
-  process.exit(2);
-}
-
-const parse = measure('parse', catalog, iterations);
-const load = measure('load', catalog, iterations);
-const yamlRow = measure('yaml', catalog, Math.min(3, iterations));
-const rows: Row[] = [parse, load, yamlRow];
-
-if (existsSync(join(ROOT, 'dist/cli/main.js'))) {
-  const runs = Array.from({ length: Math.min(5, iterations) }, () =>
-    timeProcess(process.execPath, [join(ROOT, 'bin/ferry.js'), 'catalog', 'validate', '--catalog', catalog]),
-  );
-  rows.push({
-    what: 'ferry catalog validate (process)',
-    times: runs.map((run) => run.ms),
-    maxRssKb: Math.max(...runs.map((run) => run.maxRssKb)),
-  });
-} else {
-  process.stdout.write('(dist/ not built: skipping the ferry process timing; run npm run build)\n');
-}
-
-if (values.distroinfo) {
+/** distroinfo's get_info() in a fresh python3, timed inside (YAML parsing included). */
+async function distroinfo(
+  checkout: string,
+  root: string,
+  entry: string,
+): Promise<{ ms: number; maxRssKb: number }> {
   const script = [
     'import sys, time, types, resource',
-    `sys.path.insert(0, ${JSON.stringify(resolve(values.distroinfo))})`,
+    `sys.path.insert(0, ${JSON.stringify(checkout)})`,
     'try:\n    import pbr.version\nexcept ImportError:',
     "    p = types.ModuleType('pbr'); v = types.ModuleType('pbr.version')",
     "    v.VersionInfo = type('VI', (), {'__init__': lambda s, n: None, 'version_string': lambda s: 'x'})",
     "    p.version = v; sys.modules['pbr'] = p; sys.modules['pbr.version'] = v",
     'from distroinfo.info import DistroInfo',
     't = time.time()',
-    `DistroInfo('rdo-full.yml', local_info=${JSON.stringify(catalog)}).get_info()`,
+    `DistroInfo(${JSON.stringify(entry)}, local_info=${JSON.stringify(root)}).get_info()`,
     'print((time.time() - t) * 1000, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)',
   ].join('\n');
-  const runs = Array.from({ length: 3 }, () => {
-    const [ms, rss] = execFileSync('python3', ['-c', script], { encoding: 'utf8' })
-      .trim()
-      .split(/\s+/)
-      .map(Number);
-    return { ms: ms!, maxRssKb: rss! };
-  });
-  rows.push({
-    what: 'distroinfo get_info()',
-    times: runs.map((r) => r.ms),
-    maxRssKb: Math.max(...runs.map((r) => r.maxRssKb)),
-  });
+  const { stdout } = await exec('python3', ['-c', script]);
+  const [ms, rss] = stdout.trim().split(/\s+/).map(Number);
+  return { ms: ms!, maxRssKb: rss! };
 }
 
-const base = median(parse.times);
-process.stdout.write(
-  `catalog ${catalog}: ${parse.files} files, ${(parse.bytes / 1024 / 1024).toFixed(1)} MB; ${iterations} iterations, median (min)\n`,
-);
-for (const row of rows) {
-  const m = median(row.times);
-  process.stdout.write(
-    `${row.what.padEnd(34)} ${m.toFixed(0).padStart(6)} ms (${Math.min(...row.times)
-      .toFixed(0)
-      .padStart(5)})  ` +
-      `x${(m / base).toFixed(2).padStart(6)} of parse-only  peak RSS ${(row.maxRssKb / 1024).toFixed(0).padStart(4)} MB\n`,
-  );
+function entryOf(catalog: string): { root: string; entry: string } {
+  if (!statSync(catalog).isDirectory()) return { root: dirname(catalog), entry: basename(catalog) };
+  const entry = CATALOG_ENTRY_FILES.find((file) => existsSync(join(catalog, file)));
+  if (!entry) throw new Error(`no catalog entry file in ${catalog}`);
+  return { root: catalog, entry };
 }
-const ferryLoad = median(load.times);
-process.stdout.write(
-  `ferry load vs parse-only: +${(ferryLoad - base).toFixed(0)} ms` +
-    (values.distroinfo
-      ? `; distroinfo / ferry: x${(median(rows.at(-1)!.times) / ferryLoad).toFixed(1)}`
-      : '') +
-    '\n',
-);
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      catalog: { type: 'string', default: join(ROOT, '../shared/data/rdoinfo') },
+      distroinfo: { type: 'string' },
+      iterations: { type: 'string', default: '7' },
+    },
+  });
+  const catalog = resolve(values.catalog);
+  const iterations = Number(values.iterations);
+  if (!existsSync(catalog)) {
+    process.stderr.write(`catalog ${catalog} not found (pass --catalog DIR)\n`);
+    return 2;
+  }
+  const { root, entry } = entryOf(catalog);
+
+  const parse = await measure('parse', root, iterations);
+  const load = await measure('load', catalog, iterations);
+  const rows: Row[] = [parse, load, await measure('yaml', root, Math.min(3, iterations))];
+
+  if (existsSync(join(ROOT, 'dist/cli/main.js'))) {
+    const runs: { ms: number; maxRssKb: number }[] = [];
+    for (let i = 0; i < Math.min(5, iterations); i++) {
+      const args = [join(ROOT, 'bin/ferry.js'), 'catalog', 'validate', '--catalog', catalog];
+      runs.push(await timeProcess(process.execPath, args));
+    }
+    rows.push({
+      what: 'ferry catalog validate (process)',
+      times: runs.map((run) => run.ms),
+      maxRssKb: Math.max(...runs.map((run) => run.maxRssKb)),
+    });
+  } else {
+    process.stdout.write('(dist/ not built: no ferry process timing; run npm run build)\n');
+  }
+
+  let distroinfoMedian: number | undefined;
+  if (values.distroinfo) {
+    const runs: { ms: number; maxRssKb: number }[] = [];
+    for (let i = 0; i < 3; i++) runs.push(await distroinfo(resolve(values.distroinfo), root, entry));
+    rows.push({
+      what: 'distroinfo get_info()',
+      times: runs.map((run) => run.ms),
+      maxRssKb: Math.max(...runs.map((run) => run.maxRssKb)),
+    });
+    distroinfoMedian = median(runs.map((run) => run.ms));
+  }
+
+  const base = median(parse.times);
+  const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
+  process.stdout.write(
+    `catalog ${join(root, entry)}: ${parse.files} YAML files, ${mb(parse.bytes)} MB; ${iterations} iterations, median (min)\n`,
+  );
+  for (const row of rows) {
+    const m = median(row.times);
+    process.stdout.write(
+      `${row.what.padEnd(34)} ${m.toFixed(0).padStart(6)} ms (${Math.min(...row.times)
+        .toFixed(0)
+        .padStart(5)})` +
+        `  x${(m / base).toFixed(2).padStart(6)} parse-only  peak RSS ${(row.maxRssKb / 1024).toFixed(0).padStart(4)} MB\n`,
+    );
+  }
+  const ferryLoad = median(load.times);
+  process.stdout.write(
+    `ferry load = parse-only + ${(ferryLoad - base).toFixed(0)} ms` +
+      (distroinfoMedian === undefined
+        ? ''
+        : `; distroinfo takes x${(distroinfoMedian / ferryLoad).toFixed(1)} ferry's time`) +
+      '\n',
+  );
+  return 0;
+}
+
+process.exitCode = await main();

@@ -58,12 +58,18 @@ describe('pythonFormat', () => {
   it('rejects a missing field, a collection and unsupported conversions', () => {
     const lists: YamlMap = { ...FIELDS, maintainers: ['a@b.c'] };
 
-    expect(pythonFormat('%(upstream)s', FIELDS)).toEqual({ ok: false, reason: "no field 'upstream' to substitute" });
+    expect(pythonFormat('%(upstream)s', FIELDS)).toEqual({
+      ok: false,
+      reason: "no field 'upstream' to substitute",
+    });
     expect(pythonFormat('%(maintainers)s', lists)).toEqual({
       ok: false,
       reason: "field 'maintainers' is not a scalar",
     });
-    expect(pythonFormat('%(project)d', FIELDS)).toEqual({ ok: false, reason: 'only %(project)s is supported' });
+    expect(pythonFormat('%(project)d', FIELDS)).toEqual({
+      ok: false,
+      reason: 'only %(project)s is supported',
+    });
     expect(pythonFormat('a%20b', FIELDS)).toEqual({
       ok: false,
       reason: "'%' must be followed by '(field)s' or '%'",

@@ -67,7 +67,10 @@ interface ReadState {
   readonly files: Map<string, CatalogFile>;
   readonly order: string[];
   readonly problems: ProblemRef[];
-  readonly fetching: Set<string>;
+  /** The chain of files being imported (distroinfo's `fetching`). */
+  readonly fetching: string[];
+  /** Cycles already reported, by their sorted files. */
+  readonly cycles: Set<string>;
 }
 
 function load(state: ReadState, file: string): Promise<CatalogFile | Error> {
@@ -149,16 +152,22 @@ async function visit(state: ReadState, file: string): Promise<void> {
   });
   // Start every read at once; merge order stays depth-first.
   for (const { target } of targets) void load(state, target);
-  state.fetching.add(file);
+  state.fetching.push(file);
   for (const { index, target } of targets) {
     const at = { file, path: ['import', index] };
-    if (state.fetching.has(target)) {
-      state.problems.push({
-        severity: 'error',
-        code: 'circular-import',
-        at,
-        message: `circular import: ${target} is already being imported`,
-      });
+    const loop = state.fetching.indexOf(target);
+    if (loop >= 0) {
+      const cycle = state.fetching.slice(loop);
+      const key = [...cycle].sort().join('\0');
+      if (!state.cycles.has(key)) {
+        state.cycles.add(key);
+        state.problems.push({
+          severity: 'error',
+          code: 'circular-import',
+          at,
+          message: `circular import: ${[...cycle, target].join(' -> ')}`,
+        });
+      }
       continue;
     }
     const loaded = await load(state, target);
@@ -173,7 +182,7 @@ async function visit(state: ReadState, file: string): Promise<void> {
     }
     await visit(state, target);
   }
-  state.fetching.delete(file);
+  state.fetching.pop();
 }
 
 /**
@@ -190,7 +199,8 @@ export async function readCatalogFiles(path: string): Promise<CatalogSources> {
     files: new Map(),
     order: [],
     problems: [],
-    fetching: new Set(),
+    fetching: [],
+    cycles: new Set(),
   };
   const entry = await load(state, entryFile);
   if (entry instanceof Error) {

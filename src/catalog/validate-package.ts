@@ -259,11 +259,20 @@ class PackageChecker {
         this.report('error', 'invalid-type', this.ref(key), `upstream must be a URL, not ${describe(value)}`);
         continue;
       }
+      // A template's value is shown as written, so its packages share one problem.
+      const layer = this.expansion.layerOf(key);
+      const written = layer === 'conf' || layer === 'default' ? this.expansion.raw[key] : undefined;
       urls.forEach((url, index) => {
         if (typeof url === 'string' && isValidUrl(url)) return;
         if (typeof url !== 'string' && key !== 'upstream') return; // reported as invalid-type
         const sub: YamlPath = isYamlList(value) ? [index] : [];
-        this.report('error', 'invalid-url', this.ref(key, sub), `${key}: not a URL: ${JSON.stringify(url)}`);
+        const shown = typeof written === 'string' ? written : url;
+        this.report(
+          'error',
+          'invalid-url',
+          this.ref(key, sub),
+          `${key}: not a URL: ${JSON.stringify(shown)}`,
+        );
       });
     }
   }
@@ -316,7 +325,8 @@ class PackageChecker {
 
   private checkBuildsysTags(): void {
     const tags = this.expansion.fields['buildsys-tags'];
-    if (tags === undefined || tags === null) return;
+    // Without releases no build-system tag is declared: the missing section is the problem.
+    if (tags === undefined || tags === null || !this.ctx.merged.hasReleasesSection) return;
     if (!isYamlMap(tags)) {
       this.report(
         'error',

@@ -37,7 +37,9 @@ async function comparePositions(text: string): Promise<{ paths: number; differen
     const ours = nearestPosition(scanned!, path);
     const theirs = exact(path);
     if (ours?.line !== theirs.line || ours.column !== theirs.column) {
-      differences.push(`${JSON.stringify(path)}: scanner ${JSON.stringify(ours)}, yaml ${JSON.stringify(theirs)}`);
+      differences.push(
+        `${JSON.stringify(path)}: scanner ${JSON.stringify(ours)}, yaml ${JSON.stringify(theirs)}`,
+      );
     }
   }
   return { paths: paths.length, differences };
@@ -117,14 +119,17 @@ describe('scanYamlPositions', () => {
   });
 
   const files = ['rdo.yml', 'deps.yml', 'tags/antelope.yml', 'tags/version-locked.yml', 'rdo-full.yml'];
-  it.runIf(existsSync(RDOINFO))(`agrees with the yaml package on every node of the real rdoinfo files`, async () => {
-    for (const file of files) {
-      const result = await comparePositions(readFileSync(join(RDOINFO, file), 'utf8'));
+  it.runIf(existsSync(RDOINFO))(
+    `agrees with the yaml package on every node of the real rdoinfo files`,
+    async () => {
+      for (const file of files) {
+        const result = await comparePositions(readFileSync(join(RDOINFO, file), 'utf8'));
 
-      expect(result.differences, file).toEqual([]);
-      expect(result.paths, file).toBeGreaterThan(0);
-    }
-  });
+        expect(result.differences, file).toEqual([]);
+        expect(result.paths, file).toBeGreaterThan(0);
+      }
+    },
+  );
   if (!existsSync(RDOINFO)) {
     it('skips the real rdoinfo comparison', () => {
       console.log(`skipped: ${RDOINFO} is absent (real rdoinfo snapshot)`);

@@ -226,7 +226,10 @@ class Scanner {
       const inner = after.trimStart();
       const innerColumn = column + 1 + (after.length - inner.length);
       if (inner === '' || inner.startsWith('#')) {
-        const emptyItemAt = { line: this.line, column: inner === '' ? this.text.length + 1 : innerColumn + 1 };
+        const emptyItemAt = {
+          line: this.line,
+          column: inner === '' ? this.text.length + 1 : innerColumn + 1,
+        };
         this.pending = { key: itemKey, indent: column, sameIndentSeq: false, emptyItemAt };
         return true;
       }
@@ -324,7 +327,8 @@ class Scanner {
     }
     let j = i;
     while (j < line.length && line[j] !== ',' && line[j] !== ']' && line[j] !== '}') {
-      if (isKey && line[j] === ':' && (line[j + 1] === ' ' || line[j + 1] === ',' || j + 1 === line.length)) break;
+      if (isKey && line[j] === ':' && (line[j + 1] === ' ' || line[j + 1] === ',' || j + 1 === line.length))
+        break;
       j++;
     }
     return j;
