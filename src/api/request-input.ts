@@ -50,7 +50,8 @@ export function parseForm(text: string): Record<string, string | string[]> {
 export function readQueryInput(request: FastifyRequest): Record<string, unknown> {
   const query = (request.query ?? {}) as Record<string, unknown>;
   const body = request.body;
-  if (body === undefined || body === null || isNonJsonBody(body)) return { ...query };
+  // No body, or one of another media type; a JSON `null` is not an object of parameters.
+  if (body === undefined || isNonJsonBody(body)) return { ...query };
   if (!isPlainObject(body)) throw new HttpError(400, 'Invalid parameters: expected a JSON object');
   return { ...query, ...body };
 }
