@@ -2,14 +2,21 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { Migrator } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 
 import { FerryError } from '../errors.js';
-import { openTestStore, postgresStoreDatabaseUrl, TEST_DIALECTS } from '../../test/helpers/databases.js';
+import {
+  openTestStore,
+  postgresStoreDatabaseUrl,
+  postgresTestDatabase,
+  TEST_DIALECTS,
+} from '../../test/helpers/databases.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import { knownMigrations } from './migrate.js';
-import { openStore } from './open-store.js';
+import { storeMigrations } from './migrations/index.js';
+import { connectDatabase, openStore } from './open-store.js';
 
 async function storeError(promise: Promise<unknown>): Promise<FerryError> {
   try {
@@ -45,6 +52,29 @@ describe.each(TEST_DIALECTS)('openStore on %s', (dialect) => {
     expect(again).toEqual({ applied: [], current: knownMigrations(dialect).at(-1) });
   });
 
+  it('upgrades a database of an older schema, keeping its rows', async () => {
+    const url = dialect === 'sqlite' ? `sqlite:${join(dir, 'old-schema.db')}` : await postgresTestDatabase();
+    const { db } = await connectDatabase(url);
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: () => Promise.resolve(storeMigrations(dialect)) },
+    });
+    const first = await migrator.migrateTo('0001-initial');
+    await db
+      .insertInto('commits')
+      .values({ project_name: 'old', commit_hash: 'c', distro_hash: 'd', status: 'SUCCESS' })
+      .execute();
+    await db.destroy();
+
+    const store = await openStore(url);
+    const commits = await store.findCommits();
+    await store.close();
+
+    expect(first.error).toBeUndefined();
+    expect(store.migrations.applied).toEqual(knownMigrations(dialect).slice(1));
+    expect(commits.map((c) => c.projectName)).toEqual(['old']);
+  });
+
   it('closes idempotently', async () => {
     const store = await openTestStore(dialect);
 
@@ -64,7 +94,10 @@ describe('openStore on SQLite', () => {
     await store.close();
     await reopened.close();
 
-    expect(store.migrations).toEqual({ applied: knownMigrations('sqlite'), current: '0001-initial' });
+    expect(store.migrations).toEqual({
+      applied: knownMigrations('sqlite'),
+      current: knownMigrations('sqlite').at(-1),
+    });
     expect(reopened.migrations.applied).toEqual([]);
     expect(existsSync(`${file}-wal`) || existsSync(file)).toBe(true);
   });

@@ -122,9 +122,14 @@ export async function findVotes(ctx: StoreContext, filter: VoteFilter = {}): Pro
 }
 
 export function newestVoteQuery(db: Kysely<Database>, filter: NewestVoteFilter) {
+  // CROSS JOIN with the join condition in WHERE: SQLite then keeps civotes as the outer
+  // loop and walks a timestamp index backwards, stopping at the first match; with an inner
+  // join it may start from the successful commits and sort every vote (seconds, not ms).
+  // PostgreSQL plans both forms alike.
   let query = db
     .selectFrom('civotes')
-    .innerJoin('commits', 'commits.id', 'civotes.commit_id')
+    .crossJoin('commits')
+    .whereRef('commits.id', '=', 'civotes.commit_id')
     .selectAll('civotes')
     .select([
       'commits.type as c_type',

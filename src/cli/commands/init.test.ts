@@ -9,7 +9,7 @@ import { postgresStoreDatabaseUrl } from '../../../test/helpers/databases.js';
 import { runFerry } from '../../../test/helpers/run-ferry.js';
 import { tempDir } from '../../../test/helpers/temp-dir.js';
 import { configSchema, loadConfig } from '../../config/index.js';
-import { openStore } from '../../store/index.js';
+import { knownMigrations, openStore } from '../../store/index.js';
 import { CONFIG_COMMENTS, configKeyPaths, renderConfigTemplate } from './init.js';
 
 const root = await tempDir('ferry-init-');
@@ -50,7 +50,7 @@ describe('ferry init', () => {
       code: 0,
       stdout:
         `created ${dir}/ferry.yaml\n` +
-        `database sqlite:${dir}/ferry.db: applied 0001-initial\n` +
+        `database sqlite:${dir}/ferry.db: applied ${knownMigrations('sqlite').join(', ')}\n` +
         'next: set catalog.path and catalog.release in ferry.yaml, then run ferry chase\n',
       stderr: '',
     });
@@ -75,7 +75,7 @@ describe('ferry init', () => {
       config_created: false,
       database: `sqlite:${dir}/ferry.db`,
       migrations_applied: [],
-      schema_version: '0001-initial',
+      schema_version: knownMigrations('sqlite').at(-1),
     });
     expect(await readFile(join(dir, 'ferry.yaml'), 'utf8')).toBe(edited);
   });
@@ -117,7 +117,7 @@ describe('ferry init', () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({
       config_created: true,
-      migrations_applied: ['0001-initial'],
+      migrations_applied: knownMigrations('postgres'),
     });
     expect((await loadConfig(join(dir, 'ferry.yaml'))).database).toBe(url.toString());
     expect(exists.rowCount).toBe(1);

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 
 import type { StoreDialect } from '../store-url.js';
 import { initialMigration } from './0001-initial.js';
+import { queryOrderIndexes } from './0002-query-order-indexes.js';
 
 /**
  * Every migration, in order. Names sort in the order they run; a new schema
@@ -10,5 +11,6 @@ import { initialMigration } from './0001-initial.js';
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
+    '0002-query-order-indexes': queryOrderIndexes,
   };
 }
