@@ -27,8 +27,8 @@ export interface QueueInput {
  * dt_commit). When a package BuildRequires another that has never been built
  * and is queued, that package's first build moves before it and the later
  * build waits for it to be published (DLRN's `--order`, without giving up
- * time order for everything else). Cycles among such packages are reported
- * and their members keep time order.
+ * time order for everything else). Cycles among such packages are reported;
+ * their members keep time order and are built one after the other.
  */
 export function planQueue(input: QueueInput): BuildQueue {
   const timeOrdered = [...input.candidates]
@@ -92,12 +92,21 @@ export function planQueue(input: QueueInput): BuildQueue {
   result.forEach((c, i) => {
     if (!firstPlaced.has(c.packageName)) firstPlaced.set(c.packageName, i);
   });
-  const waitFor = result.map((c, i) =>
-    (edges.get(c.packageName) ?? [])
-      .map((d) => firstPlaced.get(d))
-      .filter((j): j is number => j !== undefined && j < i)
-      .sort((a, b) => a - b),
-  );
+  // A cycle is built one member at a time: each member's first build waits for the one
+  // before it, so it can use what that one published (a bootstrap from the lookaside).
+  const previousInCycle = new Map<string, string>();
+  for (const cycle of cycles) {
+    const members = [...new Set(cycle)].sort((a, b) => firstPlaced.get(a)! - firstPlaced.get(b)!);
+    for (let k = 1; k < members.length; k++) previousInCycle.set(members[k]!, members[k - 1]!);
+  }
+  const waitFor = result.map((c, i) => {
+    const deps = [...(edges.get(c.packageName) ?? [])];
+    const previous = previousInCycle.get(c.packageName);
+    if (previous !== undefined && firstPlaced.get(c.packageName) === i) deps.push(previous);
+    return [
+      ...new Set(deps.map((d) => firstPlaced.get(d)).filter((j): j is number => j !== undefined && j < i)),
+    ].sort((a, b) => a - b);
+  });
   return { items: result, waitFor, cycles };
 }
 

@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { createChaseWorkspace, type ChaseWorkspace } from '../../test/chase/chase-workspace.js';
+import { buildRpms } from '../../test/helpers/rpm-factory.js';
+import { FERRY_BIN, runFerry } from '../../test/helpers/run-ferry.js';
+import { tempDir } from '../../test/helpers/temp-dir.js';
+import { lockHolder } from './workspace-lock.js';
+
+describe('BuildRequires, cycles, lookaside, notifications and run modes', () => {
+  let ws: ChaseWorkspace;
+  let lookaside: string;
+
+  beforeAll(async () => {
+    const dir = await tempDir('ferry-features-');
+    lookaside = join(dir, 'lookaside');
+    const notifier = join(dir, 'notify.sh');
+    await writeFile(
+      notifier,
+      `#!/bin/sh\n{ cat; echo "$FERRY_PACKAGE $FERRY_STATUS"; } >> ${JSON.stringify(join(dir, 'notified.log'))}\n`,
+    );
+    await chmod(notifier, 0o755);
+    ws = await createChaseWorkspace({
+      dir: join(dir, 'ws'),
+      packages: [
+        { name: 'needs-ext', buildRequires: ['ext-tool >= 2.0'] },
+        { name: 'cyc-a', buildRequires: ['cyc-b-devel'] },
+        { name: 'cyc-b', buildRequires: ['cyc-a-devel'] },
+      ],
+      lookaside: [lookaside],
+      notify: { command: notifier },
+    });
+    // The lookaside holds an ext-tool too old for the requirement, at first.
+    await buildRpms([{ name: 'ext-tool', version: '1.5', release: '1' }], lookaside);
+  });
+
+  it('names a missing BuildRequires, reports a cycle, and notifies each failing package once', async () => {
+    const report = await ws.chase();
+
+    expect(report.cycles).toEqual([['cyc-a', 'cyc-b', 'cyc-a']]);
+    const byName = Object.fromEntries(report.builds.map((b) => [b.package, b]));
+    expect(byName['needs-ext']).toMatchObject({ status: 'FAILED' });
+    expect(byName['needs-ext']!.notes).toContain(
+      'missing BuildRequires (not in the current snapshot nor the lookaside repositories): ext-tool >= 2.0',
+    );
+    // A real cycle cannot bootstrap from nothing: each misses the other's devel package, by name.
+    expect([byName['cyc-a']!.status, byName['cyc-b']!.status]).toEqual(['FAILED', 'FAILED']);
+    expect(byName['cyc-a']!.notes).toMatch(/missing BuildRequires.*: cyc-b-devel$/m);
+    expect(byName['cyc-b']!.notes).toMatch(/missing BuildRequires.*: cyc-a-devel$/m);
+    const log = await readFile(join(ws.root, '..', 'notified.log'), 'utf8');
+    const notices = log
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { package: string; logUrl: string });
+    expect(notices.map((n) => n.package).sort()).toEqual(['cyc-a', 'cyc-b', 'needs-ext']);
+    expect(log).toContain('needs-ext FAILED');
+    expect(notices[0]!.logUrl).toMatch(
+      /^file:\/\/.*\/repos\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{40}_[0-9a-f]{8}$/,
+    );
+  });
+
+  it('lookaside packages satisfy BuildRequires and bootstrap the cycle; no second notice the same day', async () => {
+    await buildRpms(
+      [
+        { name: 'ext-tool', version: '2.1', release: '1' },
+        { name: 'cyc-b-devel', version: '0.0.1', release: '0.bootstrap' },
+      ],
+      lookaside,
+    );
+    for (const name of ['needs-ext', 'cyc-a', 'cyc-b']) {
+      expect((await runFerry(['recheck', name], { cwd: ws.root })).code).toBe(0);
+    }
+
+    const report = await ws.chase();
+
+    // cyc-a takes cyc-b-devel from the lookaside, then cyc-b takes cyc-a-devel from the snapshot.
+    expect(report.builds.map((b) => [b.package, b.status])).toEqual([
+      ['needs-ext', 'SUCCESS'],
+      ['cyc-a', 'SUCCESS'],
+      ['cyc-b', 'SUCCESS'],
+    ]);
+
+    await ws.breakBuild('needs-ext');
+    const failed = await ws.chase();
+    expect(failed.builds.map((b) => [b.package, b.status])).toEqual([['needs-ext', 'FAILED']]);
+    const log = await readFile(join(ws.root, '..', 'notified.log'), 'utf8');
+    expect(log.match(/^needs-ext FAILED$/gm)).toHaveLength(1);
+  });
+
+  it('--package and --head-only narrow the run', async () => {
+    await ws.upstreamCommit('cyc-a', { 'a.txt': '1\n' }, 'a1');
+    await ws.upstreamCommit('cyc-a', { 'a.txt': '2\n' }, 'a2');
+    await ws.upstreamCommit('cyc-b', { 'b.txt': '1\n' }, 'b1');
+
+    const run = await runFerry(['chase', '--package', 'cyc-a', '--head-only', '--json'], { cwd: ws.root });
+
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as { builds: { package: string; subject: string }[] };
+    expect(report.builds.map((b) => [b.package, b.subject])).toEqual([['cyc-a', 'a2']]);
+    const unknown = await runFerry(['chase', '--package', 'nope'], { cwd: ws.root });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('not a package of the release: nope');
+  });
+
+  it('--loop runs passes until SIGTERM, then stops cleanly and frees the lock', async () => {
+    const child = spawn(process.execPath, [FERRY_BIN, 'chase', '--loop', '--interval', '1'], {
+      cwd: ws.root,
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Two passes: cyc-b's pending commit, then nothing new.
+    while (!/nothing new to build/.test(out)) await new Promise((r) => setTimeout(r, 100));
+
+    child.kill('SIGTERM');
+
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/cyc-b [0-9a-f]{7} \(new commit\): SUCCESS/);
+    expect(await lockHolder(join(ws.root, '.ferry', 'chase.lock'))).toBeNull();
+  });
+});
