@@ -36,14 +36,23 @@ export async function copyBasicCatalog(): Promise<CatalogCopy> {
       await writeFile(join(dir, file), text.replace(from, to));
     },
     async at(file, needle, occurrence = 1) {
-      const text = await read(file);
-      let offset = -1;
-      for (let i = 0; i < occurrence; i++) {
-        offset = text.indexOf(needle, offset + 1);
-        if (offset < 0) throw new Error(`${JSON.stringify(needle)} not found ${occurrence} times in ${file}`);
-      }
-      const before = text.slice(0, offset).split('\n');
-      return `${file}:${before.length}:${before.at(-1)!.length + 1}`;
+      return `${file}:${textPosition(await read(file), needle, occurrence)}`;
     },
   };
+}
+
+/** `line:column` (1-based) of the `occurrence`-th `needle` in `text`. */
+export function textPosition(text: string, needle: string, occurrence = 1): string {
+  let offset = -1;
+  for (let i = 0; i < occurrence; i++) {
+    offset = text.indexOf(needle, offset + 1);
+    if (offset < 0) throw new Error(`${JSON.stringify(needle)} not found ${occurrence} times`);
+  }
+  const before = text.slice(0, offset).split('\n');
+  return `${before.length}:${before.at(-1)!.length + 1}`;
+}
+
+/** `file:line:column` of `needle` in a file of the basic catalog. */
+export async function basicCatalogAt(file: string, needle: string, occurrence = 1): Promise<string> {
+  return `${file}:${textPosition(await readFile(join(BASIC_CATALOG, file), 'utf8'), needle, occurrence)}`;
 }
