@@ -147,7 +147,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       `  try:      cd ${dir}`,
       '            ferry status                       per package: last build, failing since',
       '            ferry diff consistent current      what changed between two labels (or hashes)',
-      '            dnf --repofrompath demo,repos/component/tools/current --releasever 9 repoquery  (or use repos/current/delorean.repo)',
+      '            dnf --releasever 9 --setopt=reposdir=$PWD/repos/consistent --setopt=cachedir=$(mktemp -d) repoquery',
       '',
     ].join('\n'),
   );
