@@ -7,7 +7,7 @@
  * one block, and an update recompresses a few kilobytes instead of the whole
  * file while producing exactly the bytes a full run would.
  */
-import { gzip, type ZlibOptions } from 'node:zlib';
+import { crc32, gzip, type ZlibOptions } from 'node:zlib';
 
 /**
  * Average packages per block. 64 keeps most blocks well above deflate's 32 KiB
@@ -33,13 +33,13 @@ export function endsBlock(pkgid: string, href: string): boolean {
 
 /** Half-open index ranges [start, end) of the blocks of a package list. */
 export function planBlocks(
-  keys: readonly { readonly pkgid: string; readonly href: string }[],
+  keys: readonly { readonly pkgid: string; readonly href: string; readonly blockEnd?: boolean }[],
 ): [number, number][] {
   const blocks: [number, number][] = [];
   let start = 0;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    if (endsBlock(key.pkgid, key.href)) {
+    if (key.blockEnd ?? endsBlock(key.pkgid, key.href)) {
       blocks.push([start, i + 1]);
       start = i + 1;
     }
@@ -54,4 +54,28 @@ export function gzipMember(data: Uint8Array, level: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     gzip(data, options, (error, result) => (error ? reject(error) : resolve(result)));
   });
+}
+
+/**
+ * A gzip member holding `data` in stored (uncompressed) deflate blocks: for
+ * the few hundred bytes of a file's opening and closing lines, where running
+ * a compressor costs more than it saves.
+ */
+export function storedGzipMember(data: Uint8Array): Buffer {
+  const blocks = Math.max(1, Math.ceil(data.length / 0xffff));
+  const out = Buffer.alloc(10 + blocks * 5 + data.length + 8);
+  // Header: magic, deflate, no flags, mtime 0, no extra flags, OS unix (as zlib writes it).
+  out.set([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
+  let at = 10;
+  for (let b = 0; b < blocks; b++) {
+    const chunk = data.subarray(b * 0xffff, Math.min(data.length, (b + 1) * 0xffff));
+    out[at] = b === blocks - 1 ? 1 : 0;
+    out.writeUInt16LE(chunk.length, at + 1);
+    out.writeUInt16LE(~chunk.length & 0xffff, at + 3);
+    out.set(chunk, at + 5);
+    at += 5 + chunk.length;
+  }
+  out.writeUInt32LE(crc32(data) >>> 0, at);
+  out.writeUInt32LE(data.length >>> 0, at + 4);
+  return out;
 }

@@ -6,6 +6,7 @@
  * concatenates, compresses and hashes them.
  */
 import type { PackageChecksum, RpmPackage } from '../rpm/package.js';
+import { endsBlock } from './gzip-members.js';
 import { renderFilelists, renderOther, renderPrimary } from './repodata-xml.js';
 
 export interface PackageRecord {
@@ -21,6 +22,8 @@ export interface PackageRecord {
   readonly other: Uint8Array;
   /** Per-package parts of repodata extensions, by extension type. */
   readonly parts: Readonly<Record<string, Uint8Array>>;
+  /** Whether a gzip block ends after this package (remembered by the cache; computed when absent). */
+  readonly blockEnd?: boolean;
   /** The model, when this run read the .rpm (absent for reused records). */
   readonly pkg?: RpmPackage;
   /** Where a reused record came from: lets the writer reuse compressed blocks of the previous files. */
@@ -84,6 +87,7 @@ export function recordFromPackage(
     size: pkg.sizePackage,
     mtimeMs,
     pkgid: pkg.checksum.value,
+    blockEnd: endsBlock(pkg.checksum.value, pkg.locationHref),
     primary: encoder.encode(renderPrimary(pkg)),
     filelists: encoder.encode(renderFilelists(pkg)),
     other: encoder.encode(renderOther(pkg)),

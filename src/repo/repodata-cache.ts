@@ -6,15 +6,22 @@
  * parses XML. The cache names the metadata files it matches; a cache that
  * does not match repomd.xml is ignored (ferry then falls back to parsing the
  * XML).
+ *
+ * Layout: magic, header JSON, a table of per-package keys and fragment
+ * lengths, then the fragments region by region (all primary fragments in
+ * metadata order, then all filelists, all other, then each extension's
+ * parts). A run of unchanged packages is thus one contiguous slice of each
+ * region: updates hash and rewrite those slices without copying them apart.
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import type { MetadataKind } from './repodata-xml.js';
+import { endsBlock } from './gzip-members.js';
 import type { PackageRecord, RecordRules } from './package-record.js';
+import { METADATA_KINDS, type MetadataKind } from './repodata-xml.js';
 
 export const CACHE_FILE_NAME = 'ferry-cache.bin';
-const MAGIC = Buffer.from('FERRYRC1', 'latin1');
+const MAGIC = Buffer.from('FERRYRC2', 'latin1');
 
 /** A gzip member of a previous metadata file: byte range in that file, per kind. */
 export type MemberRange = readonly [offset: number, length: number];
@@ -27,15 +34,22 @@ export interface CachedBlock {
 }
 
 export interface CacheHeader {
-  readonly format: 1;
+  readonly format: 2;
   /** The rules the records were made under. */
   readonly rules: RecordRules;
-  /** Extension part types stored with each record, in record order. */
+  /** Extension part types stored with each record. */
   readonly partTypes: readonly string[];
   /** The metadata files this cache describes (href relative to the repository root, and checksum). */
   readonly files: Readonly<Record<MetadataKind, { readonly href: string; readonly checksum: string }>>;
   readonly blocks: readonly CachedBlock[];
   readonly count: number;
+}
+
+/** A region of fragments (one per metadata kind or part type) with each record's start offset. */
+export interface CacheRegion {
+  readonly data: Buffer;
+  /** Offsets of record i's fragment: [starts[i], starts[i + 1]). */
+  readonly starts: Float64Array;
 }
 
 /** A cache read back from disk. Its records carry `origin` pointing at it. */
@@ -44,49 +58,161 @@ export interface LoadedCache {
   readonly records: readonly PackageRecord[];
   /** Repository root the cache (and the metadata files it names) belongs to. */
   readonly repoDir: string;
+  readonly regions: Readonly<Record<string, CacheRegion>>;
+  /** The table entries of the records (same layout a new cache uses), copied as-is for unchanged runs. */
+  readonly table: CacheRegion;
 }
 
-/** Serializes the cache (one buffer: header JSON, then records). */
-export function encodeCache(header: CacheHeader, records: readonly PackageRecord[]): Buffer {
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const hrefs = records.map((record) => Buffer.from(record.href, 'utf8'));
-  let size = MAGIC.length + 4 + json.length;
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i]!;
-    size += 4 + hrefs[i]!.length + 16 + 1 + record.pkgid.length + 12;
-    size += record.primary.length + record.filelists.length + record.other.length;
-    for (const type of header.partTypes) size += 4 + (record.parts[type]?.length ?? 0);
+/** A record of a loaded cache: fragments are views of the cache's regions, made on demand. */
+class CachedRecord implements PackageRecord {
+  constructor(
+    readonly href: string,
+    readonly size: number,
+    readonly mtimeMs: number,
+    readonly pkgid: string,
+    readonly blockEnd: boolean,
+    readonly origin: { readonly cache: LoadedCache; readonly index: number },
+  ) {}
+
+  private slice(region: string): Uint8Array {
+    const { data, starts } = this.origin.cache.regions[region]!;
+    return data.subarray(starts[this.origin.index]!, starts[this.origin.index + 1]!);
   }
-  const out = Buffer.allocUnsafe(size);
-  let at = MAGIC.copy(out, 0);
-  at = out.writeUInt32BE(json.length, at);
-  at += json.copy(out, at);
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i]!;
-    const href = hrefs[i]!;
-    at = out.writeUInt32BE(href.length, at);
-    at += href.copy(out, at);
-    at = out.writeDoubleBE(record.size, at);
-    at = out.writeDoubleBE(record.mtimeMs, at);
-    at = out.writeUInt8(record.pkgid.length, at);
-    at += out.write(record.pkgid, at, 'latin1');
-    at = out.writeUInt32BE(record.primary.length, at);
-    at = out.writeUInt32BE(record.filelists.length, at);
-    at = out.writeUInt32BE(record.other.length, at);
-    out.set(record.primary, at);
-    at += record.primary.length;
-    out.set(record.filelists, at);
-    at += record.filelists.length;
-    out.set(record.other, at);
-    at += record.other.length;
-    for (const type of header.partTypes) {
-      const part = record.parts[type] ?? new Uint8Array(0);
-      at = out.writeUInt32BE(part.length, at);
-      out.set(part, at);
-      at += part.length;
+
+  get primary(): Uint8Array {
+    return this.slice('primary');
+  }
+
+  get filelists(): Uint8Array {
+    return this.slice('filelists');
+  }
+
+  get other(): Uint8Array {
+    return this.slice('other');
+  }
+
+  get parts(): Readonly<Record<string, Uint8Array>> {
+    const parts: Record<string, Uint8Array> = {};
+    for (const type of this.origin.cache.header.partTypes) parts[type] = this.slice(`part:${type}`);
+    return parts;
+  }
+}
+
+/** Region names in file order. */
+function regionNames(partTypes: readonly string[]): string[] {
+  return [...METADATA_KINDS, ...partTypes.map((type) => `part:${type}`)];
+}
+
+/** The bytes of one region for a record (fresh or cached). */
+function fragmentOf(record: PackageRecord, region: string): Uint8Array {
+  if (region === 'primary' || region === 'filelists' || region === 'other') return record[region];
+  return record.parts[region.slice(5)] ?? new Uint8Array(0);
+}
+
+/**
+ * Pieces of one region for `records` in order: runs of consecutive records
+ * of one loaded cache become a single slice of that cache's region.
+ */
+export function regionPieces(records: readonly PackageRecord[], region: string): Uint8Array[] {
+  const pieces: Uint8Array[] = [];
+  for (let i = 0; i < records.length;) {
+    const origin = records[i]!.origin as { cache: LoadedCache; index: number } | undefined;
+    const cached = origin?.cache.regions[region];
+    if (!origin || !cached) {
+      pieces.push(fragmentOf(records[i]!, region));
+      i++;
+      continue;
     }
+    let j = i + 1;
+    while (j < records.length) {
+      const next = records[j]!.origin as { cache: LoadedCache; index: number } | undefined;
+      if (next?.cache !== origin.cache || next.index !== origin.index + (j - i)) break;
+      j++;
+    }
+    pieces.push(cached.data.subarray(cached.starts[origin.index]!, cached.starts[origin.index + (j - i)]!));
+    i = j;
   }
+  return pieces;
+}
+
+/** One record's table entry: key, id, block flag and fragment lengths. */
+function tableEntry(record: PackageRecord, regions: readonly string[]): Buffer {
+  const href = Buffer.from(record.href, 'utf8');
+  const entry = Buffer.allocUnsafe(2 + href.length + 18 + record.pkgid.length + 4 * regions.length);
+  let at = entry.writeUInt16BE(href.length, 0);
+  at += href.copy(entry, at);
+  at = entry.writeDoubleBE(record.size, at);
+  at = entry.writeDoubleBE(record.mtimeMs, at);
+  at = entry.writeUInt8((record.blockEnd ?? endsBlock(record.pkgid, record.href)) ? 1 : 0, at);
+  at = entry.writeUInt8(record.pkgid.length, at);
+  at += entry.write(record.pkgid, at, 'latin1');
+  for (const region of regions) at = entry.writeUInt32BE(fragmentOf(record, region).length, at);
+  return entry;
+}
+
+/**
+ * The cache as a list of buffers to write one after another. Neither the
+ * fragments nor the table entries of unchanged runs are copied in memory:
+ * they are slices of the cache they were read from (when its part types are
+ * the same).
+ */
+export function encodeCache(header: CacheHeader, records: readonly PackageRecord[]): Uint8Array[] {
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const regions = regionNames(header.partTypes);
+  const sameLayout = (cache: LoadedCache): boolean =>
+    cache.header.partTypes.length === header.partTypes.length &&
+    cache.header.partTypes.every((type, i) => type === header.partTypes[i]);
+  const table: Uint8Array[] = [];
+  for (let i = 0; i < records.length;) {
+    const origin = records[i]!.origin as { cache: LoadedCache; index: number } | undefined;
+    if (!origin || !sameLayout(origin.cache)) {
+      table.push(tableEntry(records[i]!, regions));
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < records.length) {
+      const next = records[j]!.origin as { cache: LoadedCache; index: number } | undefined;
+      if (next?.cache !== origin.cache || next.index !== origin.index + (j - i)) break;
+      j++;
+    }
+    const { data, starts } = origin.cache.table;
+    table.push(data.subarray(starts[origin.index]!, starts[origin.index + (j - i)]!));
+    i = j;
+  }
+  const tableSize = table.reduce((sum, piece) => sum + piece.length, 0);
+  const head = Buffer.allocUnsafe(MAGIC.length + 8 + json.length);
+  let at = MAGIC.copy(head, 0);
+  at = head.writeUInt32BE(json.length, at);
+  at += json.copy(head, at);
+  head.writeUInt32BE(tableSize, at);
+  const out: Uint8Array[] = [head, ...table];
+  for (const region of regions) out.push(...regionPieces(records, region));
   return out;
+}
+
+/** Writes buffers to a file in as few system calls as the kernel allows. */
+export async function writeBuffers(path: string, buffers: readonly Uint8Array[]): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    for (let i = 0; i < buffers.length; i += 512) {
+      const chunk = buffers.slice(i, i + 512);
+      let { bytesWritten } = await handle.writev(chunk);
+      const total = chunk.reduce((sum, b) => sum + b.length, 0);
+      // writev may write less than asked: finish the rest buffer by buffer.
+      for (let k = 0; bytesWritten < total && k < chunk.length; k++) {
+        const b = chunk[k]!;
+        if (bytesWritten >= b.length) {
+          bytesWritten -= b.length;
+          continue;
+        }
+        await handle.write(b, bytesWritten);
+        bytesWritten = 0;
+      }
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Thrown inside decodeCache; callers treat any failure as "no usable cache". */
@@ -96,68 +222,72 @@ function need(buf: Buffer, at: number, bytes: number): void {
   if (at + bytes > buf.length) throw new CacheFormatError('truncated cache');
 }
 
-/** Parses a cache; records are views into `buf` (no copies). Returns undefined when it is not a valid cache. */
+/** Parses a cache; fragments stay in `buf` (no copies). Returns undefined when it is not a valid cache. */
 export function decodeCache(buf: Buffer, repoDir: string): LoadedCache | undefined {
   try {
-    if (buf.length < MAGIC.length + 4 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+    if (buf.length < MAGIC.length + 8 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
     let at = MAGIC.length;
     const jsonLength = buf.readUInt32BE(at);
     at += 4;
-    need(buf, at, jsonLength);
+    need(buf, at, jsonLength + 4);
     const header = JSON.parse(buf.toString('utf8', at, at + jsonLength)) as CacheHeader;
     at += jsonLength;
     if (
-      header.format !== 1 ||
+      header.format !== 2 ||
       !header.rules ||
       !Array.isArray(header.partTypes) ||
       !Array.isArray(header.blocks)
     ) {
       return undefined;
     }
-    const cache: { header: CacheHeader; records: PackageRecord[]; repoDir: string } = {
+    const tableSize = buf.readUInt32BE(at);
+    at += 4;
+    need(buf, at, tableSize);
+    const names = regionNames(header.partTypes);
+    const count = header.count;
+    const starts = names.map(() => new Float64Array(count + 1));
+    const records = new Array<PackageRecord>(count);
+    const regions: Record<string, CacheRegion> = {};
+    const tableStart = at;
+    const tableEnd = at + tableSize;
+    const entryStarts = new Float64Array(count + 1);
+    const cache: LoadedCache = {
       header,
-      records: new Array<PackageRecord>(header.count),
+      records,
       repoDir,
+      regions,
+      table: { data: buf.subarray(tableStart, tableEnd), starts: entryStarts },
     };
-    for (let index = 0; index < header.count; index++) {
-      need(buf, at, 4);
-      const hrefLength = buf.readUInt32BE(at);
-      at += 4;
-      need(buf, at, hrefLength + 17);
+    for (let index = 0; index < count; index++) {
+      entryStarts[index] = at - tableStart;
+      need(buf, at, 2);
+      const hrefLength = buf.readUInt16BE(at);
+      at += 2;
+      need(buf, at, hrefLength + 18);
       const href = buf.toString('utf8', at, at + hrefLength);
       at += hrefLength;
       const size = buf.readDoubleBE(at);
       const mtimeMs = buf.readDoubleBE(at + 8);
-      const pkgidLength = buf[at + 16]!;
-      at += 17;
-      need(buf, at, pkgidLength + 12);
+      const blockEnd = buf[at + 16] === 1;
+      const pkgidLength = buf[at + 17]!;
+      at += 18;
+      need(buf, at, pkgidLength + 4 * names.length);
       const pkgid = buf.toString('latin1', at, at + pkgidLength);
       at += pkgidLength;
-      const lengths = [buf.readUInt32BE(at), buf.readUInt32BE(at + 4), buf.readUInt32BE(at + 8)] as const;
-      at += 12;
-      need(buf, at, lengths[0] + lengths[1] + lengths[2]);
-      const primary = buf.subarray(at, (at += lengths[0]));
-      const filelists = buf.subarray(at, (at += lengths[1]));
-      const other = buf.subarray(at, (at += lengths[2]));
-      const parts: Record<string, Uint8Array> = {};
-      for (const type of header.partTypes as readonly string[]) {
-        need(buf, at, 4);
-        const length = buf.readUInt32BE(at);
+      for (let r = 0; r < names.length; r++) {
+        const region = starts[r]!;
+        region[index + 1] = region[index]! + buf.readUInt32BE(at);
         at += 4;
-        need(buf, at, length);
-        parts[type] = buf.subarray(at, (at += length));
       }
-      cache.records[index] = {
-        href,
-        size,
-        mtimeMs,
-        pkgid,
-        primary,
-        filelists,
-        other,
-        parts,
-        origin: { cache, index },
-      };
+      records[index] = new CachedRecord(href, size, mtimeMs, pkgid, blockEnd, { cache, index });
+    }
+    if (at !== tableEnd) return undefined;
+    entryStarts[count] = at - tableStart;
+    for (let r = 0; r < names.length; r++) {
+      const length = starts[r]![count]!;
+      need(buf, at, length);
+      regions[names[r]!] = { data: buf.subarray(at, at + length), starts: starts[r]! };
+      at += length;
     }
     return at === buf.length ? cache : undefined;
   } catch (error) {

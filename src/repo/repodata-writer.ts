@@ -15,11 +15,13 @@ import { commitRepodata, createWorkDir, removeWorkDir } from './repodata-commit.
 import {
   CACHE_FILE_NAME,
   encodeCache,
+  regionPieces,
+  writeBuffers,
   type CacheHeader,
   type CachedBlock,
   type LoadedCache,
 } from './repodata-cache.js';
-import { gzipMember, planBlocks } from './gzip-members.js';
+import { gzipMember, planBlocks, storedGzipMember } from './gzip-members.js';
 import { recordRules, type PackageRecord, type RecordRules } from './package-record.js';
 import { METADATA_KINDS, metadataHead, metadataTail, type MetadataKind } from './repodata-xml.js';
 import { renderRepomd, type RepomdRecord } from './repomd.js';
@@ -169,25 +171,27 @@ async function assemble(
     heads[kind] = encoder.encode(metadataHead(kind, records.length));
     opens[kind].update(heads[kind]);
     openSizes[kind] += heads[kind].length;
-    pending.push(gzipMember(heads[kind], level).then((m) => void (members[kind][0] = m)));
+    members[kind][0] = storedGzipMember(heads[kind]);
   }
   for (let b = 0; b < blocks.length; b++) {
     const [start, end] = blocks[b]!;
     const reuse = reusableBlock(records, start, end, previous);
     const files = reuse ? await previous.get(reuse.cache) : undefined;
+    const blockRecords = records.slice(start, end);
     for (const kind of METADATA_KINDS) {
-      const parts: Uint8Array[] = [];
-      for (let i = start; i < end; i++) parts.push(records[i]![kind]);
-      // One buffer per block: one hash update and one compression call instead of one per package.
-      const data = Buffer.concat(parts);
-      opens[kind].update(data);
-      openSizes[kind] += data.length;
+      // Runs of unchanged packages are single slices of the previous cache: hashed without copying.
+      const pieces = regionPieces(blockRecords, kind);
+      for (const piece of pieces) {
+        opens[kind].update(piece);
+        openSizes[kind] += piece.length;
+      }
       if (reuse && files) {
         const [offset, length] = reuse.block.members[kind];
         members[kind][b + 1] = files[kind].subarray(offset, offset + length);
         stats.reused++;
       } else {
         stats.compressed++;
+        const data = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
         pending.push(gzipMember(data, level).then((m) => void (members[kind][b + 1] = m)));
       }
     }
@@ -197,7 +201,7 @@ async function assemble(
     tails[kind] = encoder.encode(metadataTail(kind));
     opens[kind].update(tails[kind]);
     openSizes[kind] += tails[kind].length;
-    pending.push(gzipMember(tails[kind], level).then((m) => void (members[kind][blocks.length + 1] = m)));
+    members[kind][blocks.length + 1] = storedGzipMember(tails[kind]);
   }
   await Promise.all(pending);
   const out = {} as Record<MetadataKind, AssembledFile>;
@@ -284,7 +288,7 @@ export async function writeRepodata(
       });
     }
     const header: CacheHeader = {
-      format: 1,
+      format: 2,
       rules: recordRules(options.rules),
       partTypes: extensions.filter((e) => e.packagePart).map((e) => e.type),
       files: {
@@ -303,7 +307,7 @@ export async function writeRepodata(
       })),
       count: records.length,
     };
-    written.push(writeFile(join(workDir, CACHE_FILE_NAME), encodeCache(header, records)));
+    written.push(writeBuffers(join(workDir, CACHE_FILE_NAME), encodeCache(header, records)));
     written.push(writeFile(join(workDir, 'repomd.xml'), renderRepomd({ revision, records: repomd })));
     await Promise.all(written);
     await commitRepodata(repoDir, workDir);

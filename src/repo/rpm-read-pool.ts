@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
+import { endsBlock } from './gzip-members.js';
 import { recordRules, type PackageRecord, type PartBuilder, type RecordRules } from './package-record.js';
 import { readRpmBatch, type BatchItem, type BatchRequest, type BatchResult } from './rpm-read-batch.js';
 
@@ -82,6 +83,7 @@ function toRecord(
     size: item.size,
     mtimeMs: item.mtimeMs,
     pkgid: item.pkgid,
+    blockEnd: endsBlock(item.pkgid, item.href),
     primary: data.subarray(p, f),
     filelists: data.subarray(f, o),
     other: data.subarray(o, end),
