@@ -123,8 +123,21 @@ describe.each(TEST_DIALECTS)('commits on %s', (dialect) => {
       a2.id,
     ]);
     expect(ids(await store.findCommits({ order: 'asc', limit: 2 }))).toEqual([a1.id, a2.id]);
+    expect(ids(await store.findCommits({ extendedHashLike: '%' }))).toEqual([]);
     expect(ids(await store.findCommits({ limit: 2, offset: 1 }))).toEqual([b1.id, a2.id]);
     expect(ids(await store.findCommits({ offset: 3 }))).toEqual([a1.id]);
+  });
+
+  it('matches extended hashes with a LIKE pattern, case-insensitively on both dialects', async () => {
+    const a = await store.recordCommit(build('foo', 1, { extendedHash: 'abcdef12_9876' }));
+    await store.recordCommit(build('foo', 2, { extendedHash: 'ffff0000' }));
+    await store.recordCommit(build('foo', 3));
+
+    const prefix = await store.findCommits({ extendedHashLike: 'ABCDEF%' });
+    const single = await store.findCommits({ extendedHashLike: 'abcdef1__9876' });
+    const none = await store.findCommits({ extendedHashLike: 'abc' });
+
+    expect([prefix, single, none].map((list) => list.map((c) => c.id))).toEqual([[a.id], [a.id], []]);
   });
 
   it('finds the newest successful build of a snapshot, extended hash optional', async () => {

@@ -57,6 +57,12 @@ export interface CommitFilter {
   readonly commitHash?: string;
   readonly distroHash?: string;
   readonly extendedHash?: string;
+  /**
+   * SQL LIKE pattern on the extended hash (`%` and `_` wildcards), as DLRN's
+   * GraphQL `commits(extendedHash:)` matches; case-insensitive on both dialects
+   * (as on DLRN's MariaDB).
+   */
+  readonly extendedHashLike?: string;
   /** Newest first (`desc`, the default) or oldest first, by id. */
   readonly order?: 'asc' | 'desc';
   /** No limit when absent. */
@@ -134,6 +140,10 @@ export function findCommitsQuery(db: Kysely<Database>, filter: CommitFilter) {
   if (filter.commitHash !== undefined) query = query.where('commit_hash', '=', filter.commitHash);
   if (filter.distroHash !== undefined) query = query.where('distro_hash', '=', filter.distroHash);
   if (filter.extendedHash !== undefined) query = query.where('extended_hash', '=', filter.extendedHash);
+  if (filter.extendedHashLike !== undefined) {
+    const pattern = filter.extendedHashLike.toLowerCase();
+    query = query.where((eb) => eb(eb.fn('lower', ['extended_hash']), 'like', pattern));
+  }
   query = query.orderBy('id', filter.order ?? 'desc');
   if (filter.limit !== undefined) query = query.limit(filter.limit);
   if (filter.offset !== undefined && filter.offset > 0) {
