@@ -1,7 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { createBuildDriver } from '../build/index.js';
+import { FerryError } from '../errors.js';
+import { indexRepository } from '../repo/index.js';
 import { commitFiles, createTag, initRepository } from '../vcs/index.js';
 import {
   DEMO_PACKAGES,
@@ -70,6 +73,8 @@ export function renderDemoConfig(root: string): string {
     'build:',
     '  driver: rpmbuild',
     '  workers: 2',
+    '  # What the distribution builds on (its OS): may satisfy BuildRequires and Requires.',
+    '  lookaside: [lookaside]',
     '',
   ].join('\n');
 }
@@ -81,6 +86,57 @@ async function applyCommits(dir: string, commits: readonly DemoCommit[], clock: 
     if (commit.tag)
       await createTag(dir, commit.tag, { annotated: true, message: `Release ${commit.tag}`, date });
   }
+}
+
+/** The spec of the demo's stand-in for the operating system the distribution builds on. */
+export const DEMO_OS_SPEC = `Name:           demo-os
+Version:        9.0
+Release:        1
+Summary:        Stand-in for the operating system of the ferry demo
+License:        Apache-2.0
+BuildArch:      noarch
+# The demo's scripts start with #!/bin/sh: rpm makes their packages require it.
+Provides:       /bin/sh
+
+%description
+What the operating system provides to the sample distribution.
+
+%files
+
+%changelog
+* Mon Jan 06 2025 Ferry Demo <demo@ferry.invalid> - 9.0-1
+- Initial package
+`;
+
+/**
+ * A lookaside repository for the demo (ferry.yaml build.lookaside): one RPM
+ * standing in for the operating system, built by the build driver and
+ * indexed by the repo library.
+ */
+export async function createDemoLookaside(root: string): Promise<void> {
+  const work = join(root, '.ferry', 'lookaside-build');
+  await mkdir(join(work, 'sources'), { recursive: true });
+  await writeFile(join(work, 'demo-os.spec'), DEMO_OS_SPEC);
+  const driver = createBuildDriver('rpmbuild', { workRoot: work });
+  const result = await driver.build({
+    packageName: 'demo-os',
+    specPath: join(work, 'demo-os.spec'),
+    sourcesDir: join(work, 'sources'),
+    version: '9.0',
+    release: '1',
+    macros: {},
+    outputDir: join(root, 'lookaside'),
+    logFile: join(work, 'build.log'),
+    timeoutMs: 120_000,
+  });
+  if (result.status !== 'SUCCESS') {
+    throw new FerryError(
+      'FERRY_BUILD_FAILED',
+      `building the demo's lookaside package failed: ${result.logTail}`,
+    );
+  }
+  await indexRepository(join(root, 'lookaside'));
+  await rm(work, { recursive: true, force: true });
 }
 
 /**
@@ -98,6 +154,7 @@ export async function createDemoWorkspace(root: string, clock: () => number): Pr
     await initRepository(dirs.distgit, { branch: 'rpm-master' });
   }
   await applyDemoStage(root, 'initial', clock);
+  await createDemoLookaside(root);
 }
 
 /** Adds a stage's upstream and distgit commits to the demo repositories (packages in catalog order). */

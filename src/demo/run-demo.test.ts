@@ -33,6 +33,7 @@ describe('ferry demo', () => {
       /Stage 3\/3: fix[\s\S]*ferry-demo-server +[0-9a-f]{7} new commit +SUCCESS +[\d.]+s +moved component\/tools\/current, component\/tools\/consistent/,
     );
     expect(out).toMatch(/changelog added:\n +\* .* - 1\.2\.0-2\n +- Own the documentation directory/);
+    expect(out).toContain('closure: 13 packages checked, every dependency resolved');
     expect(out).toContain('Where to look');
   });
 

@@ -2,6 +2,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 
 import { runChaser, type BuildReport, type ChaseEvent, type ChaseReport } from '../chase/index.js';
+import { closureSummary, parseRepoSpec, repoClosure } from '../closure/index.js';
 import { openWorkspace } from '../config/index.js';
 import { FerryError } from '../errors.js';
 import { readAggregateHash, readLabel } from '../layout/index.js';
@@ -23,6 +24,8 @@ export interface DemoOptions {
 /** What the demo did, for tests and `--json`. */
 export interface DemoReport {
   readonly dir: string;
+  /** Dependencies of the consistent snapshots nothing provides (empty: closure holds). */
+  readonly unresolved: readonly { readonly package: string; readonly dependencies: readonly string[] }[];
   readonly stages: readonly { readonly stage: string; readonly builds: readonly BuildReport[] }[];
   readonly labels: readonly { readonly label: string; readonly snapshot: string | null }[];
 }
@@ -123,9 +126,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     }
   }
 
+  const components = [...new Set(DEMO_PACKAGES.map((p) => p.component))].sort();
+  const consistentDirs = (
+    await Promise.all(components.map((c) => readLabel(workspace.reposDir, 'consistent', c)))
+  ).flatMap((l) => (l ? [l] : []));
+  const closure = await repoClosure({
+    repos: consistentDirs.map((l) => parseRepoSpec(`${l.component ?? 'repo'},${l.dir}`)),
+    lookaside: [parseRepoSpec(`os,${join(dir, 'lookaside')}`)],
+  });
+  out(
+    `\n== Dependency closure of the consistent snapshots (with the OS lookaside, as dnf repoclosure)\n  ${closureSummary(closure)}\n`,
+  );
+  for (const u of closure.unresolved) out(`  ${u.package}: ${u.dependencies.join(', ')}\n`);
+
   const labels: { label: string; snapshot: string | null }[] = [];
   out('\n== Where to look\n');
-  const components = [...new Set(DEMO_PACKAGES.map((p) => p.component))].sort();
   for (const component of components) {
     for (const label of ['current', 'consistent']) {
       const target = await readLabel(workspace.reposDir, label, component);
@@ -151,5 +166,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       '',
     ].join('\n'),
   );
-  return { dir, stages, labels };
+  return {
+    dir,
+    stages,
+    labels,
+    unresolved: closure.unresolved.map((u) => ({ package: u.package, dependencies: u.dependencies })),
+  };
 }
