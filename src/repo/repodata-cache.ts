@@ -76,7 +76,7 @@ class CachedRecord implements PackageRecord {
 
   private slice(region: string): Uint8Array {
     const { data, starts } = this.origin.cache.regions[region]!;
-    return data.subarray(starts[this.origin.index]!, starts[this.origin.index + 1]!);
+    return data.subarray(starts[this.origin.index], starts[this.origin.index + 1]);
   }
 
   get primary(): Uint8Array {
@@ -129,7 +129,7 @@ export function regionPieces(records: readonly PackageRecord[], region: string):
       if (next?.cache !== origin.cache || next.index !== origin.index + (j - i)) break;
       j++;
     }
-    pieces.push(cached.data.subarray(cached.starts[origin.index]!, cached.starts[origin.index + (j - i)]!));
+    pieces.push(cached.data.subarray(cached.starts[origin.index], cached.starts[origin.index + (j - i)]));
     i = j;
   }
   return pieces;
@@ -177,7 +177,7 @@ export function encodeCache(header: CacheHeader, records: readonly PackageRecord
       j++;
     }
     const { data, starts } = origin.cache.table;
-    table.push(data.subarray(starts[origin.index]!, starts[origin.index + (j - i)]!));
+    table.push(data.subarray(starts[origin.index], starts[origin.index + (j - i)]));
     i = j;
   }
   const tableSize = table.reduce((sum, piece) => sum + piece.length, 0);
