@@ -125,12 +125,13 @@ export function dependencyIndexExtension(): RepodataExtension {
     fileName: DEPENDENCY_INDEX_FILE,
     compress: false,
     packagePart: (pkg: RpmPackage) => encodePackagePart(pkg),
-    build: async ({ records, primaryChecksum, packages }) => {
-      let parts = records.map((record) => record.parts[DEPENDENCY_INDEX_TYPE]);
+    build: async (input) => {
+      let parts = input.records.map((record) => record.parts[DEPENDENCY_INDEX_TYPE]);
       if (parts.some((part) => part === undefined)) {
-        parts = (await packages()).map((pkg) => encodePackagePart(pkg));
+        // Records from a cache written without this extension: derive the parts from the models.
+        parts = (await input.packages()).map((pkg) => encodePackagePart(pkg));
       }
-      return encodeDependencyIndex(indexContentFromParts(parts as Uint8Array[]), primaryChecksum);
+      return encodeDependencyIndex(indexContentFromParts(parts as Uint8Array[]), input.primaryChecksum);
     },
   };
 }

@@ -161,11 +161,11 @@ export class FastXml {
     for (;;) {
       const lt = text.indexOf('<', this.pos);
       if (lt < 0) throw this.error(`<${this.name}> is not closed`);
-      out += text.slice(this.pos, lt);
+      out += decodeEntities(text.slice(this.pos, lt));
       if (text.startsWith('<![CDATA[', lt)) {
         const end = text.indexOf(']]>', lt + 9);
         if (end < 0) throw this.error('unterminated CDATA section', lt);
-        out += '\u0000' + text.slice(lt + 9, end) + '\u0001';
+        out += text.slice(lt + 9, end);
         this.pos = end + 3;
         continue;
       }
@@ -173,7 +173,7 @@ export class FastXml {
       const gt = text.indexOf('>', lt);
       if (gt < 0) throw this.error('unterminated tag', lt);
       this.pos = gt + 1;
-      return out.includes('\u0000') ? decodeWithCdata(out) : decodeEntities(out);
+      return out;
     }
   }
 
@@ -187,12 +187,4 @@ export class FastXml {
       else if (kind === 'close' && --depth === 0) return;
     }
   }
-}
-
-function decodeWithCdata(marked: string): string {
-  let out = '';
-  for (const [index, part] of marked.split(/[\u0000\u0001]/).entries()) {
-    out += index % 2 === 1 ? part : decodeEntities(part);
-  }
-  return out;
 }
