@@ -16,7 +16,7 @@ import {
   shardedCommitDir,
   snapshotDir,
 } from '../../src/layout/index.js';
-import type { CommitRecord, NewCommit, Store, StoreDialect } from '../../src/store/index.js';
+import type { CommitRecord, NewCommit, Store, StoreApi, StoreDialect } from '../../src/store/index.js';
 import { exec } from '../../src/util/exec.js';
 import { openTestStore, postgresStoreDatabaseUrl } from '../helpers/databases.js';
 
@@ -141,12 +141,8 @@ function build(project: string, word: string, extra: Partial<NewCommit> = {}): N
   };
 }
 
-/**
- * Fills a store and a repos/ directory with the fixture: users of each role
- * (and one with a DLRN sha512_crypt hash), builds of every status, votes,
- * and the snapshot directories of the successful builds.
- */
-export async function seedFixture(store: Store, reposDir: string): Promise<FixtureCommits> {
+/** The fixture's users: one per role, and one with a DLRN sha512_crypt hash. */
+export async function seedUsers(store: StoreApi): Promise<void> {
   dlrnHash ??= sha512Crypt(PASSWORDS.dlrn);
   await store.addUser({
     name: 'reader',
@@ -164,7 +160,19 @@ export async function seedFixture(store: Store, reposDir: string): Promise<Fixtu
     role: 'admin',
   });
   await store.addUser({ name: 'dlrn-user', passwordHash: await dlrnHash, role: 'write' });
+}
 
+/**
+ * Fills a store and a repos/ directory with the fixture: users of each role
+ * (and one with a DLRN sha512_crypt hash), builds of every status, votes,
+ * and the snapshot directories of the successful builds.
+ */
+export async function seedFixture(
+  store: StoreApi,
+  reposDir: string,
+  options: { readonly users?: boolean } = {},
+): Promise<FixtureCommits> {
+  if (options.users !== false) await seedUsers(store);
   const fooOld = await store.recordCommit(
     build('python-foo', 'foo-old', { dtCommit: NOW - 90_000, dtBuild: NOW - 86_400 }),
   );

@@ -35,10 +35,10 @@ export const graphqlRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     context: (): GraphqlContext => ({ store: ctx.store, packages: ctx.packages, commitCache: new Map() }),
     // A request that produced no data at all (a mutation, say) is the client's error: 400, as DLRN's
     // graphene answers; a partial result keeps GraphQL's 200 with its errors.
-    errorFormatter: ((execution: { data?: unknown }, context: unknown) => {
+    errorFormatter: (execution: { data?: unknown }, context: unknown) => {
       const formatted = mercurius.defaultErrorFormatter(execution as never, context as never);
       const failed = execution.data === null || execution.data === undefined;
       return { ...formatted, statusCode: failed && formatted.statusCode < 400 ? 400 : formatted.statusCode };
-    }),
+    },
   });
 };
