@@ -182,7 +182,7 @@ describe('dependency index', () => {
     const name = (await readdir(join(dir, 'repodata'))).find((n) => n.endsWith('ferry-depindex.bin'))!;
     const file = join(dir, 'repodata', name);
     const data = await readFile(file);
-    data[data.length - 1] ^= 0xff;
+    data[data.length - 1] = data[data.length - 1]! ^ 0xff;
     await writeFile(file, data);
 
     const loaded = await loadRepo(parseRepoSpec(`r,${dir}`));

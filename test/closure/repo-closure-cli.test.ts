@@ -154,7 +154,7 @@ describe('ferry repo closure', () => {
     await exec('cp', ['-r', main, corrupt]);
     const primary = (await readdir(join(corrupt, 'repodata'))).find((n) => n.endsWith('-primary.xml.gz'))!;
     const data = await readFile(join(corrupt, 'repodata', primary));
-    data[20] ^= 0x55;
+    data[20] = data[20]! ^ 0x55;
     await writeFile(join(corrupt, 'repodata', primary), data);
 
     const missing = await runFerry(['repo', 'closure', empty]);
