@@ -84,6 +84,25 @@ function declaredTags(merged: MergedInfo, releases: readonly Release[]): Set<str
   return known;
 }
 
+/**
+ * Tag settings that cannot hold a problem: only branches and a known
+ * component, as plain strings. Most of rdoinfo's ~3,000 overrides are these,
+ * and skipping the full check of them is the same as finding nothing.
+ */
+function plainOverrides(settings: TagSettings | undefined, ctx: RuleContext): boolean {
+  if (!isYamlMap(settings)) return true;
+  for (const key in settings) {
+    const value = settings[key];
+    if (typeof value !== 'string' || value.includes('%')) return false;
+    if (key === 'component') {
+      if (ctx.components && !ctx.components.has(value)) return false;
+    } else if (key !== 'source-branch' && key !== 'distro-branch') {
+      return false;
+    }
+  }
+  return true;
+}
+
 function checkDuplicates(built: readonly Built[], problems: ProblemRef[]): void {
   const byName = new Map<string, Built[]>();
   for (const entry of built) {
@@ -182,6 +201,7 @@ export function buildCatalog(sources: CatalogSources): BuiltCatalog {
     const pkg = toCatalogPackage(expansion.fields, definedIn, undefined);
     built.push({ expansion, pkg, entryRef });
     for (const tag of Object.keys(pkg.tags)) {
+      if (plainOverrides(pkg.tags[tag], ctx)) continue;
       const tagged = expandTagOverrides(expansion, tag);
       if (tagged) checkPackage(ctx, project, item, tagged, tag, entryRef);
     }

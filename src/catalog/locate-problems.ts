@@ -85,16 +85,21 @@ export async function locateProblems(
     }
   }
 
-  const locators = new Map<string, (path: YamlPath) => LinePosition>();
-  const needed = new Set<string>();
+  const wanted = new Map<string, YamlPath[]>();
+  const want = (ref: SourceRef): void => {
+    const paths = wanted.get(ref.file);
+    if (paths) paths.push(ref.path);
+    else wanted.set(ref.file, [ref.path]);
+  };
   for (const ref of unique) {
-    if (ref.at.line === undefined) needed.add(ref.at.file);
-    for (const related of ref.related ?? []) needed.add(related.file);
+    if (ref.at.line === undefined) want(ref.at);
+    for (const related of ref.related ?? []) want(related);
   }
+  const locators = new Map<string, (path: YamlPath) => LinePosition>();
   await Promise.all(
-    [...needed].map(async (file) => {
+    [...wanted].map(async ([file, paths]) => {
       const text = sources.files.get(file)?.text;
-      if (text !== undefined) locators.set(file, await yamlLocator(text));
+      if (text !== undefined) locators.set(file, await yamlLocator(text, paths));
     }),
   );
   const locate = (ref: SourceRef & { line?: number; column?: number }): SourcePosition => {
@@ -131,25 +136,26 @@ export async function locateProblems(
   );
 }
 
-/** Resolves source references of a catalog to positions, scanning each file at most once. */
+/** Resolves source references of a catalog to positions; each call scans each file it needs once. */
 export function createSourceLocator(
   sources: CatalogSources,
 ): (refs: readonly SourceRef[]) => Promise<SourcePosition[]> {
-  const locators = new Map<string, Promise<((path: YamlPath) => LinePosition) | undefined>>();
-  const locatorOf = (file: string): Promise<((path: YamlPath) => LinePosition) | undefined> => {
-    let locator = locators.get(file);
-    if (!locator) {
-      const text = sources.files.get(file)?.text;
-      locator = text === undefined ? Promise.resolve(undefined) : yamlLocator(text);
-      locators.set(file, locator);
+  return async (refs) => {
+    const byFile = new Map<string, YamlPath[]>();
+    for (const ref of refs) {
+      const paths = byFile.get(ref.file);
+      if (paths) paths.push(ref.path);
+      else byFile.set(ref.file, [ref.path]);
     }
-    return locator;
+    const locators = new Map<string, (path: YamlPath) => LinePosition>();
+    for (const [file, paths] of byFile) {
+      const text = sources.files.get(file)?.text;
+      if (text !== undefined) locators.set(file, await yamlLocator(text, paths));
+    }
+    return refs.map((ref) => ({
+      file: ref.file,
+      path: ref.path,
+      ...(locators.get(ref.file)?.(ref.path) ?? { line: 1, column: 1 }),
+    }));
   };
-  return async (refs) =>
-    Promise.all(
-      refs.map(async (ref) => {
-        const locator = await locatorOf(ref.file);
-        return { file: ref.file, path: ref.path, ...(locator?.(ref.path) ?? { line: 1, column: 1 }) };
-      }),
-    );
 }

@@ -82,10 +82,14 @@ const KNOWN_TOP_LEVEL = new Set([
 ]);
 
 function isOverlayFile(info: YamlMap): boolean {
-  if (!Object.keys(info).every((key) => OVERLAY_FILE_KEYS.has(key))) return false;
+  for (const key in info) if (!OVERLAY_FILE_KEYS.has(key)) return false;
   const packages = info.packages;
   if (!isYamlList(packages) || packages.length === 0) return false;
-  return packages.every((entry) => isYamlMap(entry) && Object.keys(entry).every((k) => OVERLAY_KEYS.has(k)));
+  for (const entry of packages) {
+    if (!isYamlMap(entry)) return false;
+    for (const key in entry) if (!OVERLAY_KEYS.has(key)) return false;
+  }
+  return true;
 }
 
 type Owned = Record<string, YamlValue>;
@@ -133,7 +137,7 @@ class InPlaceMerger {
       if (isOwnedMap(current) && isYamlMap(incoming)) this.mergeInto(current, incoming);
       else if (isOwnedList(current) && isYamlList(incoming)) current.push(...incoming);
       else if (incoming === null) target[key] = current ?? null;
-      else target[key] = this.copy(incoming);
+      else target[key] = typeof incoming === 'object' ? this.copy(incoming) : incoming;
     }
   }
 }
@@ -212,16 +216,18 @@ function mergeList(
     const key = keys[index];
     if (key === undefined || done.has(key)) continue;
     const entry = list[index] as YamlMap;
-    const refs: SourceRef[] = [{ file, path: [target.section, index] }];
+    // Indexes of this key's entries in the file (most keys appear once).
+    let indexes: number[] | undefined;
     let value: Owned | undefined;
     if (repeated.has(key)) {
       // list2dict: entries of one file with the same key are merged first.
       done.add(key);
+      indexes = [index];
       value = merger.copy(entry) as Owned;
       for (let later = index + 1; later < keys.length; later++) {
         if (keys[later] !== key) continue;
         merger.mergeInto(value, list[later] as YamlMap);
-        refs.push({ file, path: [target.section, later] });
+        indexes.push(later);
       }
     }
     let seen = target.into.get(key);
@@ -231,14 +237,16 @@ function mergeList(
       seen = {
         value: value ?? (merger.copy(entry) as Owned),
         definitions: [],
-        first: refs[0]!,
+        first: { file, path: [target.section, index] },
         ...(target.keepParts ? { parts: [] } : {}),
       };
       target.into.set(key, seen);
     }
-    if (definitions) seen.definitions.push(...refs);
-    for (const ref of refs) {
-      seen.parts?.push({ file, base: ref.path, value: list[ref.path[1] as number]! });
+    if (!definitions && !seen.parts) continue;
+    for (const at of indexes ?? [index]) {
+      const path = [target.section, at];
+      if (definitions) seen.definitions.push({ file, path });
+      seen.parts?.push({ file, base: path, value: list[at]! });
     }
   }
 }

@@ -56,14 +56,24 @@ export const KNOWN_PACKAGE_FIELDS: ReadonlySet<string> = new Set([
   'build-tags-only',
 ]);
 
-/** http(s), ssh, git, file... URLs with a host, `file:///path`, or scp-like `user@host:path`. */
-const URL_PATTERN =
-  /^(?:(?:https?|ssh|git|git\+ssh|ssh\+git|ftp|rsync|file):\/\/[^\s/?#]+(?:[/?#]\S*)?|file:\/\/\/\S+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\S+)$/;
+const URL_SCHEMES = new Set(['http', 'https', 'ssh', 'git', 'git+ssh', 'ssh+git', 'ftp', 'rsync', 'file']);
+const SCP_LIKE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\S+$/;
+const WHITESPACE = /\s/;
 const EMAIL_PATTERN =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 
+/**
+ * http(s), ssh, git, ftp, rsync or file URLs with a host (`file:///path`
+ * too), or scp-like `user@host:path`; no whitespace. Checked by hand: a
+ * catalog has thousands of URLs.
+ */
 export function isValidUrl(value: string): boolean {
-  return URL_PATTERN.test(value);
+  if (WHITESPACE.test(value)) return false;
+  const separator = value.indexOf('://');
+  if (separator < 0) return SCP_LIKE.test(value);
+  if (!URL_SCHEMES.has(value.slice(0, separator))) return false;
+  const host = value.slice(separator + 3).split(/[/?#]/, 1)[0]!;
+  return host !== '' || (value.startsWith('file:///') && value.length > 'file:///'.length);
 }
 
 export function isValidEmail(value: string): boolean {
@@ -148,7 +158,11 @@ class PackageChecker {
     const fields = this.expansion.fields;
     if (this.tag === undefined) this.checkTemplateAndSubstitution();
     else this.checkSubstitution();
-    for (const key of STRING_FIELDS) {
+    // Under a tag, only the fields it overrides are new.
+    const keys: readonly string[] = this.expansion.tagSettings
+      ? STRING_FIELDS.filter((key) => Object.hasOwn(this.expansion.tagSettings!, key))
+      : STRING_FIELDS;
+    for (const key of keys) {
       if (!this.mine(key) || !(key in fields)) continue;
       const value = fields[key]!;
       if (value !== null && typeof value !== 'string') {

@@ -20,6 +20,14 @@ const INT_11 =
 const FLOAT_11 =
   /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
+/** Plain scalars starting with a letter that are not strings under YAML 1.1. */
+const SPECIAL_WORDS = new Set([
+  ...'yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF'.split(' '),
+  'null',
+  'Null',
+  'NULL',
+]);
+
 function sexagesimal(digits: string): number {
   let value = 0;
   for (const part of digits.split(':')) value = value * 60 + Number(part);
@@ -132,6 +140,10 @@ export function isYamlList(value: YamlValue | undefined): value is readonly Yaml
 
 /** What a plain (unquoted) scalar means under PyYAML's resolution: used for mapping keys found by scanning. */
 export function resolvePlainScalar(text: string): YamlValue {
+  // Most keys are words: only null and boolean words among them mean something else.
+  const first = text.charCodeAt(0);
+  const letter = (first >= 65 && first <= 90) || (first >= 97 && first <= 122);
+  if (letter && !SPECIAL_WORDS.has(text)) return text;
   if (text === '' || text === '~' || text === 'null' || text === 'Null' || text === 'NULL') return null;
   if (BOOL_11.test(text)) return /^(?:yes|true|on)$/i.test(text);
   if (INT_11.test(text)) return constructInt(text);

@@ -148,6 +148,13 @@ function scalarEndsOnLine(value: string): boolean {
 
 class Scanner {
   readonly positions = new Map<string, LinePosition>();
+  /** Stop once all of these are found. */
+  private missing: Set<string> | undefined;
+
+  constructor(wanted?: Iterable<string>) {
+    if (wanted) this.missing = new Set(wanted);
+  }
+
   private readonly stack: Frame[] = [];
   private pending: Pending | undefined = { key: '', indent: -1, sameIndentSeq: true };
   private blockIndent: number | undefined;
@@ -181,6 +188,7 @@ class Scanner {
       if (indent === 0 && (rest === '...' || rest.startsWith('... '))) break;
       seenContent = true;
       if (!this.scanLine(rest, indent)) return false;
+      if (this.missing?.size === 0) return true;
     }
     this.settleEmptyItem();
     return true;
@@ -215,7 +223,9 @@ class Scanner {
   }
 
   private record(key: string, column: number): void {
-    if (!this.positions.has(key)) this.positions.set(key, { line: this.line, column: column + 1 });
+    if (this.positions.has(key)) return;
+    this.positions.set(key, { line: this.line, column: column + 1 });
+    this.missing?.delete(key);
   }
 
   private scanNode(text: string, column: number, frame: Frame): boolean {
@@ -338,10 +348,14 @@ class Scanner {
 /**
  * Positions of every mapping key and sequence item of a block-style YAML
  * document, by `pathKey`; `undefined` when the text uses a construct the
- * scanner does not follow.
+ * scanner does not follow. With `wanted`, scanning stops once those are all
+ * found (later nodes are then missing).
  */
-export function scanYamlPositions(text: string): Map<string, LinePosition> | undefined {
-  const scanner = new Scanner();
+export function scanYamlPositions(
+  text: string,
+  wanted?: readonly YamlPath[],
+): Map<string, LinePosition> | undefined {
+  const scanner = new Scanner(wanted?.map(pathKey));
   return scanner.scan(text) ? scanner.positions : undefined;
 }
 
@@ -359,10 +373,14 @@ export function nearestPosition(
 
 /**
  * A locator for one file: the scanner when it can follow the text, else the
- * `yaml` package's position-aware parse (loaded only then).
+ * `yaml` package's position-aware parse (loaded only then). With `wanted`,
+ * only those paths (and their ancestors) are sure to be located.
  */
-export async function yamlLocator(text: string): Promise<(path: YamlPath) => LinePosition> {
-  const positions = scanYamlPositions(text);
+export async function yamlLocator(
+  text: string,
+  wanted?: readonly YamlPath[],
+): Promise<(path: YamlPath) => LinePosition> {
+  const positions = scanYamlPositions(text, wanted);
   if (positions) return (path) => nearestPosition(positions, path) ?? { line: 1, column: 1 };
   return exactYamlLocator(text);
 }
