@@ -38,12 +38,19 @@ export {
 } from './repodata-xml.js';
 export { escapeAttr, escapeText } from './xml-escape.js';
 export { scanRepository, compareHrefs, type ScannedRpm } from './repo-scan.js';
-export { readRpms, type BrokenRpm, type ReadJob, type ReadPoolOptions } from './rpm-read-pool.js';
+export {
+  readRpms,
+  type BrokenRpm,
+  type PartSource,
+  type ReadJob,
+  type ReadPoolOptions,
+} from './rpm-read-pool.js';
 export {
   recordFromPackage,
   recordRules,
   DEFAULT_RULES,
   type PackageRecord,
+  type PartModule,
   type RecordRules,
 } from './package-record.js';
 export { loadPreviousMetadata, type PreviousMetadata, type PreviousSource } from './previous-metadata.js';

@@ -72,6 +72,12 @@ export function sameRules(a: RecordRules, b: RecordRules): boolean {
 /** A per-package contribution to a repodata extension (see RepodataExtension in repodata-writer.ts). */
 export type PartBuilder = (pkg: RpmPackage) => Uint8Array;
 
+/** Where a worker thread can load a PartBuilder: a module URL and the name of the exported function. */
+export interface PartModule {
+  readonly url: string;
+  readonly exportName: string;
+}
+
 const encoder = new TextEncoder();
 
 /** Renders a freshly read package into a record. */

@@ -11,7 +11,7 @@ import { recordRules, type PackageRecord, type PartBuilder, type RecordRules } f
 import { loadPreviousMetadata, stillCurrent, type PreviousSource } from './previous-metadata.js';
 import { parseRecords } from './record-models.js';
 import { scanRepository } from './repo-scan.js';
-import { readRpms, type BrokenRpm, type ReadJob } from './rpm-read-pool.js';
+import { readRpms, type BrokenRpm, type PartSource, type ReadJob } from './rpm-read-pool.js';
 import { writeRepodata, type RepodataExtension, type WrittenRepodata } from './repodata-writer.js';
 
 export interface IndexOptions {
@@ -46,19 +46,28 @@ export interface IndexResult {
   readonly repodata?: WrittenRepodata;
 }
 
-/** Per-package part builders of the extensions that have one. */
-export function partBuildersOf(extensions: readonly RepodataExtension[] = []): Record<string, PartBuilder> {
-  const builders: Record<string, PartBuilder> = {};
+/** Per-package part sources of the extensions that have one. */
+export function partSourcesOf(extensions: readonly RepodataExtension[] = []): PartSource[] {
+  const seen = new Set<string>(['primary', 'filelists', 'other']);
+  const sources: PartSource[] = [];
   for (const extension of extensions) {
-    if (['primary', 'filelists', 'other'].includes(extension.type) || builders[extension.type]) {
+    if (seen.has(extension.type)) {
       throw new FerryError(
         'FERRY_USAGE',
         `repodata extension type "${extension.type}" is reserved or repeated`,
       );
     }
-    if (extension.packagePart) builders[extension.type] = extension.packagePart;
+    seen.add(extension.type);
+    if (!extension.packagePart) continue;
+    const module = extension.packagePartModule;
+    sources.push({ type: extension.type, build: extension.packagePart, ...(module ? { module } : {}) });
   }
-  return builders;
+  return sources;
+}
+
+/** The part builders by type (for records made on the main thread). */
+export function partBuilders(sources: readonly PartSource[]): Record<string, PartBuilder> {
+  return Object.fromEntries(sources.map((source) => [source.type, source.build]));
 }
 
 function fileChecksum(path: string, type: string): string {
@@ -68,14 +77,16 @@ function fileChecksum(path: string, type: string): string {
 /** Indexes `repoDir` (see IndexOptions). Throws FERRY_NOT_FOUND when the directory does not exist. */
 export async function indexRepository(repoDir: string, options: IndexOptions = {}): Promise<IndexResult> {
   const rules = recordRules(options.rules);
-  const partBuilders = partBuildersOf(options.extensions);
+  const parts = partSourcesOf(options.extensions);
   try {
     if (!statSync(repoDir).isDirectory()) throw new Error('not a directory');
   } catch (error) {
     throw new FerryError('FERRY_NOT_FOUND', `${repoDir}: not a directory`, { cause: error });
   }
   const scanned = await scanRepository(repoDir);
-  const previous = options.update ? await loadPreviousMetadata(repoDir, { rules, partBuilders }) : undefined;
+  const previous = options.update
+    ? await loadPreviousMetadata(repoDir, { rules, partBuilders: partBuilders(parts) })
+    : undefined;
   const byHref = new Map<string, PackageRecord>();
   for (const record of previous?.records ?? []) byHref.set(record.href, record);
 
@@ -101,7 +112,7 @@ export async function indexRepository(repoDir: string, options: IndexOptions = {
   }
   const { records: fresh, broken } = await readRpms(jobs, {
     rules,
-    partBuilders,
+    parts,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
   });
   const brokenHrefs = new Set(broken.map((b) => b.href));

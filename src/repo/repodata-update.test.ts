@@ -13,6 +13,7 @@ import {
 } from '../../test/helpers/rpm-factory.js';
 import { runFerry } from '../../test/helpers/run-ferry.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
+import { namePart, threadPart } from '../../test/repo/name-part.js';
 import { exec } from '../util/exec.js';
 import { CACHE_FILE_NAME } from './repodata-cache.js';
 import { indexRepository } from './repo-index.js';
@@ -212,6 +213,48 @@ describe('updateRepodata (the chaser publishing a snapshot)', () => {
   });
 });
 
+describe('extension parts built in worker threads', () => {
+  it('builds parts where the rpm is read when the extension names a module, as the main thread would', async () => {
+    const sourced: RepodataExtension = {
+      type: 'test-parts',
+      fileName: 'parts.txt',
+      packagePart: namePart,
+      packagePartModule: {
+        url: new URL('../../test/repo/name-part.ts', import.meta.url).href,
+        exportName: 'namePart',
+      },
+      build: ({ records }) => Buffer.concat(records.map((r) => r.parts['test-parts']!)),
+    };
+    const marker: RepodataExtension = {
+      type: 'test-thread',
+      fileName: 'thread.txt',
+      packagePart: threadPart,
+      packagePartModule: {
+        url: new URL('../../test/repo/name-part.ts', import.meta.url).href,
+        exportName: 'threadPart',
+      },
+      build: ({ records }) => Buffer.concat(records.map((r) => r.parts['test-thread']!)),
+    };
+    const dir = await repoWith('worker-parts', rpms.slice(0, 80));
+    const threads = async (): Promise<string[]> => {
+      const record = (await readRepomd(dir)).records.find((r) => r.type === 'test-thread')!;
+      return [...new Set((await readFile(join(dir, record.href), 'utf8')).trim().split('\n'))];
+    };
+
+    await indexRepository(dir, { extensions: [sourced, marker], workers: 2, now: NOW });
+    const threaded = (await readRepomd(dir)).records.find((r) => r.type === 'test-parts')!;
+    const threadedBy = await threads();
+    await indexRepository(dir, { extensions: [sourced, marker], workers: 0, now: NOW });
+    const inline = (await readRepomd(dir)).records.find((r) => r.type === 'test-parts')!;
+
+    expect(threadedBy).toEqual(['worker']);
+    expect(await threads()).toEqual(['main']);
+    expect(threaded.checksum).toEqual(inline.checksum);
+    const text = await readFile(join(dir, inline.href), 'utf8');
+    expect(text.split('\n')).toContain(`${rpms[0]!.name} 1`);
+  });
+});
+
 describe('broken RPMs and interrupted runs', () => {
   it('fails on a broken rpm and leaves the old metadata untouched; --skip-broken indexes the rest', async () => {
     const dir = await repoWith('broken', rpms.slice(0, 5));
@@ -255,7 +298,8 @@ describe('ferry repo index (CLI)', () => {
   it('prints the JSON documented in docs/repodata.md and exits 0', async () => {
     const dir = await repoWith('cli', rpms.slice(0, 4));
 
-    const run = await runFerry(['repo', 'index', '--json', dir]);
+    // --workers 2: the compiled worker thread reads the files.
+    const run = await runFerry(['repo', 'index', '--json', '--workers', '2', dir]);
 
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as Record<string, unknown>;

@@ -10,7 +10,7 @@ import { FerryError } from '../errors.js';
 import { recordRules, type PackageRecord, type RecordRules } from './package-record.js';
 import { loadPreviousMetadata, type PreviousSource } from './previous-metadata.js';
 import { parseRecords } from './record-models.js';
-import { partBuildersOf } from './repo-index.js';
+import { partBuilders, partSourcesOf } from './repo-index.js';
 import { compareHrefs, sortByHref } from './repo-scan.js';
 import { readRpms, type BrokenRpm } from './rpm-read-pool.js';
 import { writeRepodata, type RepodataExtension, type WrittenRepodata } from './repodata-writer.js';
@@ -64,12 +64,12 @@ function insertionPoint(records: readonly PackageRecord[], href: string): number
  */
 export async function updateRepodata(options: UpdateRepodataOptions): Promise<UpdateRepodataResult> {
   const rules = recordRules(options.rules);
-  const partBuilders = partBuildersOf(options.extensions);
+  const parts = partSourcesOf(options.extensions);
   const [previous, read] = await Promise.all([
-    loadPreviousMetadata(options.base ?? options.repoDir, { rules, partBuilders }),
+    loadPreviousMetadata(options.base ?? options.repoDir, { rules, partBuilders: partBuilders(parts) }),
     readRpms(
       (options.add ?? []).map((href) => ({ href, path: join(options.repoDir, href) })),
-      { rules, partBuilders },
+      { rules, parts },
     ),
   ]);
   if (read.broken.length > 0) throw brokenError(read.broken);

@@ -22,7 +22,7 @@ import {
   type LoadedCache,
 } from './repodata-cache.js';
 import { gzipMember, planBlocks, storedGzipMember } from './gzip-members.js';
-import { recordRules, type PackageRecord, type RecordRules } from './package-record.js';
+import { recordRules, type PackageRecord, type PartModule, type RecordRules } from './package-record.js';
 import { METADATA_KINDS, metadataHead, metadataTail, type MetadataKind } from './repodata-xml.js';
 import { renderRepomd, type RepomdRecord } from './repomd.js';
 
@@ -58,6 +58,13 @@ export interface RepodataExtension {
   readonly fileName: string;
   readonly compress?: boolean;
   readonly packagePart?: (pkg: RpmPackage) => Uint8Array;
+  /**
+   * The same function as `packagePart`, as a module worker threads can
+   * import (`{ url: new URL('./x.js', import.meta.url).href, exportName }`).
+   * With it, parts are built in the threads that read the .rpm files;
+   * without it, every model is sent back to the main thread first (slower).
+   */
+  readonly packagePartModule?: PartModule;
   readonly build: (input: ExtensionInput) => Uint8Array | Promise<Uint8Array>;
 }
 

@@ -7,15 +7,17 @@
 import { isFerryError } from '../errors.js';
 import type { RpmPackage } from '../rpm/package.js';
 import { readRpmFileSyncWithStat } from '../rpm/rpm-file-reader.js';
-import type { RecordRules } from './package-record.js';
+import type { PartBuilder, PartModule, RecordRules } from './package-record.js';
 import { renderFilelists, renderOther, renderPrimary } from './repodata-xml.js';
 
 export interface BatchRequest {
   readonly id: number;
   readonly jobs: readonly { readonly path: string; readonly href: string }[];
   readonly rules: RecordRules;
-  /** Send the package models back too (repodata extensions need them). */
+  /** Send the package models back too (for extension parts that can only be built on the main thread). */
   readonly wantModels: boolean;
+  /** Extension parts built where the file is read, by type (see RepodataExtension.packagePartModule). */
+  readonly partModules: readonly (PartModule & { readonly type: string })[];
 }
 
 export type BatchItem =
@@ -27,6 +29,8 @@ export type BatchItem =
       readonly pkgid: string;
       /** Byte offsets in `data`: primary start, filelists start, other start, end. */
       readonly at: readonly [number, number, number, number];
+      /** [start, end) in `data` of each part of `partModules`, in that order. */
+      readonly parts: readonly (readonly [number, number])[];
       readonly pkg?: RpmPackage;
     }
   | { readonly ok: false; readonly href: string; readonly path: string; readonly message: string };
@@ -44,16 +48,47 @@ class Encoder {
 
   append(text: string): void {
     // UTF-8 needs at most 3 bytes per UTF-16 unit.
-    if (this.length + text.length * 3 > this.data.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.data.length * 2, this.length + text.length * 3));
+    this.reserve(text.length * 3);
+    this.length += this.data.write(text, this.length, 'utf8');
+  }
+
+  appendBytes(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.data.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  private reserve(bytes: number): void {
+    if (this.length + bytes > this.data.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.data.length * 2, this.length + bytes));
       this.data.copy(bigger, 0, 0, this.length);
       this.data = bigger;
     }
-    this.length += this.data.write(text, this.length, 'utf8');
   }
 }
 
-export function readRpmBatch(request: BatchRequest): BatchResult {
+/** Loads the part builders a batch names (cached per thread). */
+const loadedParts = new Map<string, Promise<PartBuilder>>();
+
+export function loadPartBuilders(modules: BatchRequest['partModules']): Promise<PartBuilder[]> {
+  return Promise.all(
+    modules.map((module) => {
+      const key = `${module.url}#${module.exportName}`;
+      let loaded = loadedParts.get(key);
+      if (!loaded) {
+        loaded = import(module.url).then((exports: Record<string, unknown>) => {
+          const build = exports[module.exportName];
+          if (typeof build !== 'function') throw new Error(`${key} is not a function`);
+          return build as PartBuilder;
+        });
+        loadedParts.set(key, loaded);
+      }
+      return loaded;
+    }),
+  );
+}
+
+export function readRpmBatch(request: BatchRequest, partBuilders: readonly PartBuilder[] = []): BatchResult {
   const out = new Encoder();
   const items: BatchItem[] = [];
   for (const job of request.jobs) {
@@ -70,13 +105,21 @@ export function readRpmBatch(request: BatchRequest): BatchResult {
       out.append(renderFilelists(pkg));
       const other = out.length;
       out.append(renderOther(pkg));
+      const end = out.length;
+      const parts: [number, number][] = [];
+      for (const build of partBuilders) {
+        const start = out.length;
+        out.appendBytes(build(pkg));
+        parts.push([start, out.length]);
+      }
       items.push({
         ok: true,
         href: job.href,
         size: pkg.sizePackage,
         mtimeMs,
         pkgid: pkg.checksum.value,
-        at: [start, filelists, other, out.length],
+        at: [start, filelists, other, end],
+        parts,
         ...(request.wantModels ? { pkg } : {}),
       });
     } catch (error) {

@@ -4,11 +4,19 @@
  * otherwise. Batches go out in metadata order and results come back in the
  * same order, whichever worker finished first.
  */
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 import { endsBlock } from './gzip-members.js';
-import { recordRules, type PackageRecord, type PartBuilder, type RecordRules } from './package-record.js';
+import {
+  recordRules,
+  type PackageRecord,
+  type PartBuilder,
+  type PartModule,
+  type RecordRules,
+} from './package-record.js';
 import { readRpmBatch, type BatchItem, type BatchRequest, type BatchResult } from './rpm-read-batch.js';
 
 export interface ReadJob {
@@ -25,10 +33,17 @@ export interface BrokenRpm {
   readonly reason: string;
 }
 
+/** How to build one extension's per-package part: the function, and where a worker can load it. */
+export interface PartSource {
+  readonly type: string;
+  readonly build: PartBuilder;
+  readonly module?: PartModule;
+}
+
 export interface ReadPoolOptions {
   readonly rules?: Partial<RecordRules>;
-  /** Per-package parts of repodata extensions (computed on the main thread from the models). */
-  readonly partBuilders?: Readonly<Record<string, PartBuilder>>;
+  /** Per-package parts of repodata extensions. */
+  readonly parts?: readonly PartSource[];
   /** Worker threads; default: one per core when there are more than `inlineBelow` files, else none. */
   readonly workers?: number;
   readonly inlineBelow?: number;
@@ -42,29 +57,41 @@ export interface ReadPoolResult {
 
 const BATCH = 32;
 
-function workerUrl(): { url: URL; execArgv: string[] } {
-  // Under vitest/tsx the sources are .ts files; the worker then needs tsx to load its module graph.
-  const fromSource = import.meta.url.endsWith('.ts');
-  return {
-    url: new URL(fromSource ? './rpm-read-worker.ts' : './rpm-read-worker.js', import.meta.url),
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
-  };
+/**
+ * Starts a read worker. Compiled, it is rpm-read-worker.js; run from the
+ * TypeScript sources (tests, tsx), a worker cannot inherit the TypeScript
+ * loader through execArgv in Node 20, so a small bootstrap registers tsx in
+ * the worker and then imports the .ts module.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./rpm-read-worker.js', import.meta.url));
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(
+    /\.cjs$/,
+    '.mjs',
+  );
+  const target = new URL('./rpm-read-worker.ts', import.meta.url).href;
+  const bootstrap =
+    `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(target)}); })` +
+    '.catch((error) => { console.error(error); process.exit(1); });';
+  return new Worker(bootstrap, { eval: true });
 }
 
+/**
+ * Turns batch results into records. `batchTypes` are the part types the
+ * batches built themselves (in their order); `mainSources` are built here
+ * from the models the batches sent back.
+ */
 function collect(
   results: readonly BatchResult[],
-  partBuilders: Readonly<Record<string, PartBuilder>>,
+  batchTypes: readonly string[],
+  mainSources: readonly PartSource[],
 ): ReadPoolResult {
   const records: PackageRecord[] = [];
   const broken: BrokenRpm[] = [];
-  const builders = Object.entries(partBuilders);
   for (const result of results) {
     for (const item of result.items) {
-      if (!item.ok) {
-        broken.push({ href: item.href, path: item.path, reason: item.message });
-        continue;
-      }
-      records.push(toRecord(item, result.data, builders));
+      if (item.ok) records.push(toRecord(item, result.data, batchTypes, mainSources));
+      else broken.push({ href: item.href, path: item.path, reason: item.message });
     }
   }
   return { records, broken };
@@ -73,11 +100,16 @@ function collect(
 function toRecord(
   item: Extract<BatchItem, { ok: true }>,
   data: Uint8Array,
-  builders: readonly (readonly [string, PartBuilder])[],
+  batchTypes: readonly string[],
+  mainSources: readonly PartSource[],
 ): PackageRecord {
   const [p, f, o, end] = item.at;
   const parts: Record<string, Uint8Array> = {};
-  for (const [type, build] of builders) parts[type] = build(item.pkg!);
+  batchTypes.forEach((type, i) => {
+    const [start, stop] = item.parts[i]!;
+    parts[type] = data.subarray(start, stop);
+  });
+  for (const source of mainSources) parts[source.type] = source.build(item.pkg!);
   return {
     href: item.href,
     size: item.size,
@@ -97,26 +129,39 @@ export async function readRpms(
   jobs: readonly ReadJob[],
   options: ReadPoolOptions = {},
 ): Promise<ReadPoolResult> {
-  const partBuilders = options.partBuilders ?? {};
-  const base = {
-    rules: recordRules(options.rules),
-    wantModels: Object.keys(partBuilders).length > 0,
-  } as const;
-  const batches: BatchRequest[] = [];
-  for (let i = 0; i < jobs.length; i += BATCH) {
-    batches.push({ id: batches.length, jobs: jobs.slice(i, i + BATCH), ...base });
-  }
+  const sources = options.parts ?? [];
+  const rules = recordRules(options.rules);
   const inlineBelow = options.inlineBelow ?? 256;
   const wanted = options.workers ?? (jobs.length < inlineBelow ? 0 : availableParallelism());
-  const workerCount = Math.min(wanted, batches.length, 8);
-  if (workerCount <= 0) return collect(batches.map(readRpmBatch), partBuilders);
+  const batchCount = Math.ceil(jobs.length / BATCH);
+  const workerCount = Math.min(wanted, batchCount, 8);
+  // In workers, parts whose builder can be loaded there are built there; the others need the models here.
+  const inWorkers = workerCount > 0 ? sources.filter((s) => s.module) : [];
+  const onMain = workerCount > 0 ? sources.filter((s) => !s.module) : [];
+  const batches: BatchRequest[] = [];
+  for (let i = 0; i < jobs.length; i += BATCH) {
+    batches.push({
+      id: batches.length,
+      jobs: jobs.slice(i, i + BATCH),
+      rules,
+      wantModels: onMain.length > 0,
+      partModules: inWorkers.map((s) => ({ type: s.type, ...s.module! })),
+    });
+  }
+  if (workerCount <= 0) {
+    const builders = sources.map((s) => s.build);
+    return collect(
+      batches.map((batch) => readRpmBatch(batch, builders)),
+      sources.map((s) => s.type),
+      [],
+    );
+  }
 
   const results = new Array<BatchResult>(batches.length);
-  const { url, execArgv } = workerUrl();
   let next = 0;
   const runWorker = (): Promise<void> =>
     new Promise((resolve) => {
-      const worker = new Worker(url, { execArgv });
+      const worker = startWorker();
       const feed = (): void => {
         if (next >= batches.length) {
           void worker.terminate().then(() => resolve());
@@ -134,9 +179,13 @@ export async function readRpms(
       feed();
     });
   await Promise.all(Array.from({ length: workerCount }, runWorker));
+  const inline = inWorkers.map((s) => s.build);
   for (let i = 0; i < results.length; i++) {
-    // A worker that died mid-batch leaves a hole: read what it had inline.
-    results[i] ??= readRpmBatch(batches[i]!);
+    results[i] ??= readRpmBatch(batches[i]!, inline);
   }
-  return collect(results, partBuilders);
+  return collect(
+    results,
+    inWorkers.map((s) => s.type),
+    onMain,
+  );
 }

@@ -5,12 +5,14 @@
  */
 import { parentPort } from 'node:worker_threads';
 
-import { readRpmBatch, type BatchRequest } from './rpm-read-batch.js';
+import { loadPartBuilders, readRpmBatch, type BatchRequest } from './rpm-read-batch.js';
 
 const port = parentPort;
 if (port) {
   port.on('message', (request: BatchRequest) => {
-    const result = readRpmBatch(request);
-    port.postMessage(result, [result.data.buffer as ArrayBuffer]);
+    void loadPartBuilders(request.partModules).then((builders) => {
+      const result = readRpmBatch(request, builders);
+      port.postMessage(result, [result.data.buffer as ArrayBuffer]);
+    });
   });
 }
