@@ -132,7 +132,12 @@ export async function verifyUnknownUser(
   password: string,
   params: ScryptParams = DEFAULT_SCRYPT_PARAMS,
 ): Promise<false> {
-  if (!dummyHash || dummyParams !== params) {
+  const same =
+    dummyParams !== undefined &&
+    dummyParams.logN === params.logN &&
+    dummyParams.r === params.r &&
+    dummyParams.p === params.p;
+  if (!dummyHash || !same) {
     dummyParams = params;
     dummyHash = hashPassword(randomBytes(24).toString('base64'), params);
   }
