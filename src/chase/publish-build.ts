@@ -13,7 +13,8 @@ import {
   type SnapshotRef,
 } from '../layout/index.js';
 import { CONSISTENT_CI_NAME, type BuildJobRecord, type CommitRecord, type StoreApi } from '../store/index.js';
-import { asidePath, writeFileAtomic } from '../util/atomic-write.js';
+import { asidePath } from '../util/atomic-write.js';
+import { replaceFile } from './replace-file.js';
 import type { ChasePackage } from './chase-model.js';
 import { killPoint } from './kill-points.js';
 import { clearJournal, writeJournal } from './publish-journal.js';
@@ -245,7 +246,7 @@ export async function publishBuild(ctx: PublishContext, build: FinishedBuild): P
   });
   killPoint('after-record');
 
-  await writeFileAtomic(join(final, 'commit.yaml'), renderCommitYaml(toSnapshotCommit(commit)));
+  await replaceFile(join(final, 'commit.yaml'), renderCommitYaml(toSnapshotCommit(commit)));
   const labels = success ? await moveLabels(ctx, ref, consistent) : [];
   killPoint('after-labels');
   await clearJournal(ctx.stateDir);

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { replaceFile } from './replace-file.js';
 
 /**
  * The one publish in progress, written before a snapshot directory is staged
@@ -31,7 +31,7 @@ export function journalPath(stateDir: string): string {
 }
 
 export async function writeJournal(stateDir: string, journal: PublishJournal): Promise<void> {
-  await writeFileAtomic(journalPath(stateDir), `${JSON.stringify(journal)}\n`);
+  await replaceFile(journalPath(stateDir), `${JSON.stringify(journal)}\n`);
 }
 
 export async function readJournal(stateDir: string): Promise<PublishJournal | null> {

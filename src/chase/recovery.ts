@@ -12,7 +12,7 @@ import {
   type SnapshotRef,
 } from '../layout/index.js';
 import { CONSISTENT_CI_NAME, type CommitRecord, type StoreApi } from '../store/index.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { replaceFile } from './replace-file.js';
 import { toSnapshotCommit, type PublishContext } from './publish-build.js';
 import { clearJournal, readJournal, type PublishJournal } from './publish-journal.js';
 
@@ -70,7 +70,7 @@ async function settleJournal(
     return { project: journal.projectName, commitHash: journal.commitHash, outcome: 'rolled-back' };
   }
   if (trashThere) await rm(journal.trash, { recursive: true, force: true });
-  await writeFileAtomic(join(journal.final, 'commit.yaml'), renderCommitYaml(toSnapshotCommit(commit)));
+  await replaceFile(join(journal.final, 'commit.yaml'), renderCommitYaml(toSnapshotCommit(commit)));
   return { project: journal.projectName, commitHash: journal.commitHash, outcome: 'completed' };
 }
 

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Chaser benchmark: publishing one new build into a snapshot of 500 binary RPMs (links,
+# incremental repodata, versions.csv, delorean.repo, commit.yaml, database, labels) beside
+# createrepo_c with default options over the same RPMs (what DLRN runs for every build).
+# The corpus is built once into .bench-cache/chase/.
+# usage: bench/chase/run.sh [--runs N] [--count 500] [--pad-kb 200]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+exec npx tsx bench/chase/main.ts "$@"
