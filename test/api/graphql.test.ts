@@ -46,6 +46,9 @@ describe.each(TEST_DIALECTS)('GraphQL on %s', (dialect) => {
     const page = await query('{ commits(limit: 2, offset: 1) { projectName } }');
     const capped = await query('{ commits(limit: 1000) { id } }');
     const unknownStatus = await query('{ commits(status: "BROKEN") { id } }');
+    const prefix = f.commits.bar.extendedHash!.slice(0, 10);
+    const like = await query(`{ commits(extendedHash: "${prefix}%") { projectName } }`);
+    const noMatch = await query('{ commits(extendedHash: "abcdef%") { projectName } }');
 
     expect(foo.body.data!.commits).toHaveLength(2);
     expect(failed.body.data!.commits).toEqual([{ projectName: 'python-baz' }]);
@@ -54,6 +57,8 @@ describe.each(TEST_DIALECTS)('GraphQL on %s', (dialect) => {
     expect(page.body.data!.commits).toEqual([{ projectName: 'python-nova' }, { projectName: 'python-tht' }]);
     expect(capped.body.data!.commits).toHaveLength(8);
     expect(unknownStatus.body.data!.commits).toEqual([]);
+    expect(like.body.data!.commits).toEqual([{ projectName: 'python-bar' }]);
+    expect(noMatch.body.data!.commits).toEqual([]);
   });
 
   it('civote: filters, where on timestamps, and the commit of each vote', async () => {

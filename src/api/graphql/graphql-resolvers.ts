@@ -117,7 +117,8 @@ export const graphqlResolvers = {
         ...(truthy(args.status) && isBuildStatus(args.status) ? { status: args.status } : {}),
         ...(truthy(args.commitHash) ? { commitHash: args.commitHash } : {}),
         ...(truthy(args.distroHash) ? { distroHash: args.distroHash } : {}),
-        ...(truthy(args.extendedHash) ? { extendedHash: args.extendedHash } : {}),
+        // DLRN matches the extended hash with LIKE (`%` wildcards).
+        ...(truthy(args.extendedHash) ? { extendedHashLike: args.extendedHash } : {}),
         ...page(args),
       });
     },

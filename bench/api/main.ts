@@ -1,0 +1,216 @@
+/**
+ * API benchmark: `ferry serve` (the compiled binary, its own process) on a
+ * workspace whose store holds 20,000 commits and 100,000 votes, loaded with
+ * autocannon over loopback: GET /api/last_tested_repo (DLRN's CI query, a
+ * few variants) and POST /api/report_result (authenticated votes). Prints
+ * requests/s, p50/p99 latency, non-2xx answers and the server's peak memory,
+ * against the target p99 < 20 ms at 50 connections.
+ *
+ * There is no reference tool run beside it: DLRN's Flask API needs Flask,
+ * SQLAlchemy, pydantic 1 and flask-container-scaffold, which this machine
+ * does not have; the target is absolute.
+ *
+ * usage: bench/api/run.sh [--connections 50] [--duration 10] [--commits 20000] [--votes 100000] [--database postgres://…]
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import autocannon from 'autocannon';
+
+import { hashPassword } from '../../src/auth/index.js';
+import { openStore, seedStore, type SeedSummary } from '../../src/store/index.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CACHE = join(ROOT, '.bench-cache', 'api');
+const TARGET_P99_MS = 20;
+
+const { values } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '50' },
+    duration: { type: 'string', default: '10' },
+    commits: { type: 'string', default: '20000' },
+    votes: { type: 'string', default: '100000' },
+    database: { type: 'string' },
+  },
+});
+const connections = Number(values.connections);
+const duration = Number(values.duration);
+const commits = Number(values.commits);
+const votes = Number(values.votes);
+
+const USER = 'bench-ci';
+const PASSWORD = 'bench-ci-password';
+
+interface Seeded {
+  readonly summary: SeedSummary;
+  readonly databaseUrl: string;
+}
+
+/** The seeded SQLite store, built once into .bench-cache/api/ and copied for each run (report_result adds rows). */
+async function seededSqlite(): Promise<Seeded> {
+  const seeded = join(CACHE, `seed-${commits}-${votes}.db`);
+  const summaryFile = `${seeded}.json`;
+  if (!existsSync(seeded) || !existsSync(summaryFile)) {
+    await mkdir(CACHE, { recursive: true });
+    await rm(seeded, { force: true });
+    const started = performance.now();
+    const store = await openStore(`sqlite:${seeded}`);
+    const summary = await seedStore(store, { commits, votes, now: 1_700_000_000 });
+    await store.addUser({ name: USER, passwordHash: await hashPassword(PASSWORD), role: 'write' });
+    await store.close();
+    await writeFile(summaryFile, JSON.stringify(summary));
+    process.stdout.write(`seeded ${commits} commits and ${votes} votes in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  const run = join(CACHE, 'run');
+  await rm(run, { recursive: true, force: true });
+  await mkdir(run, { recursive: true });
+  await copyFile(seeded, join(run, 'ferry.db'));
+  return { summary: JSON.parse(await readFile(summaryFile, 'utf8')) as SeedSummary, databaseUrl: 'sqlite:ferry.db' };
+}
+
+/** A PostgreSQL store seeded for this run (emptied first). */
+async function seededPostgres(url: string): Promise<Seeded> {
+  const store = await openStore(url, { create: true });
+  if ((await store.storeCounts()).builds > 0) {
+    await store.close();
+    throw new Error(`${url} is not empty: give the benchmark a database of its own`);
+  }
+  const summary = await seedStore(store, { commits, votes, now: 1_700_000_000 });
+  await store.addUser({ name: USER, passwordHash: await hashPassword(PASSWORD), role: 'write' });
+  await store.close();
+  return { summary, databaseUrl: url };
+}
+
+interface Server {
+  readonly url: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+async function startServer(workspace: string): Promise<Server> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'ferry.js'), 'serve', '--port', '0'], {
+    cwd: workspace,
+    env: { ...process.env, FERRY_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolveUrl(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`ferry serve exited with ${code}: ${out}`)));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    stop: () =>
+      new Promise((done) => {
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Peak resident memory of a process (VmHWM), MiB. */
+async function peakMemoryMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+interface Row {
+  readonly name: string;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly requests: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+async function load(name: string, options: autocannon.Options): Promise<Row> {
+  // Warm-up: credentials verified once, statements and JIT warm.
+  await autocannon({ ...options, connections: Math.min(4, connections), duration: 2 });
+  const result = await autocannon({ ...options, connections, duration });
+  return {
+    name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` (make bench does) first');
+  }
+  const seeded = values.database ? await seededPostgres(values.database) : await seededSqlite();
+  const workspace = join(CACHE, 'run');
+  await mkdir(workspace, { recursive: true });
+  await writeFile(join(workspace, 'ferry.yaml'), `database: ${JSON.stringify(seeded.databaseUrl)}\nbaseurl: http://127.0.0.1/repos\n`);
+  const server = await startServer(workspace);
+  const auth = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
+  const { samples, ciNames } = seeded.summary;
+  const rows: Row[] = [];
+  try {
+    rows.push(
+      await load('GET /api/last_tested_repo', {
+        url: server.url,
+        requests: [
+          { method: 'GET', path: '/api/last_tested_repo?max_age=0' },
+          { method: 'GET', path: `/api/last_tested_repo?max_age=0&job_id=${ciNames[3]}` },
+          { method: 'GET', path: `/api/last_tested_repo?max_age=0&job_id=${ciNames[5]}&success=false` },
+          { method: 'GET', path: '/api/last_tested_repo?max_age=0&job_id=no-such-job' },
+          { method: 'GET', path: `/api/last_tested_repo?max_age=0&sequential_mode=true&previous_job_id=${ciNames[1]}` },
+        ],
+      }),
+    );
+    rows.push(
+      await load('POST /api/report_result', {
+        url: server.url,
+        requests: samples.slice(0, 5).map((sample, i) => ({
+          method: 'POST' as const,
+          path: '/api/report_result',
+          headers: { 'content-type': 'application/json', authorization: auth },
+          body: JSON.stringify({
+            job_id: `bench-job-${i}`,
+            commit_hash: sample.commitHash,
+            distro_hash: sample.distroHash,
+            url: `https://ci.example.org/bench/${i}`,
+            timestamp: String(1_700_000_000 + i),
+            success: i % 2 === 0 ? 'true' : 'false',
+          }),
+        })),
+      }),
+    );
+  } finally {
+    const peak = await peakMemoryMiB(server.pid).catch(() => Number.NaN);
+    await server.stop();
+    const store = await openStore(values.database ?? `sqlite:${join(workspace, 'ferry.db')}`);
+    const stored = await store.storeCounts();
+    await store.close();
+    process.stdout.write(
+      `\nferry serve, ${values.database ? 'PostgreSQL' : 'SQLite'} store with ${seeded.summary.commits} commits and ${votes} votes; ` +
+        `autocannon, ${connections} connections, ${duration} s per endpoint on loopback\n\n`,
+    );
+    process.stdout.write(`${'endpoint'.padEnd(26)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'p99/target'.padStart(11)} ${'non-2xx'.padStart(8)} ${'errors'.padStart(7)}\n`);
+    for (const row of rows) {
+      process.stdout.write(
+        `${row.name.padEnd(26)} ${row.rps.toFixed(0).padStart(9)} ${row.p50.toFixed(1).padStart(8)} ${row.p99.toFixed(1).padStart(8)} ${(row.p99 / TARGET_P99_MS).toFixed(2).padStart(11)} ${String(row.non2xx).padStart(8)} ${String(row.errors).padStart(7)}\n`,
+      );
+    }
+    process.stdout.write(`\nserver peak memory (VmHWM): ${peak.toFixed(0)} MiB; votes stored after the run: ${stored.votes}\n`);
+    process.stdout.write(`target: p99 < ${TARGET_P99_MS} ms at ${connections} connections (a ratio below 1.00 meets it)\n`);
+  }
+  if (rows.some((row) => row.errors > 0 || row.non2xx > row.requests * 0.5)) process.exitCode = 1;
+}
+
+await main();
