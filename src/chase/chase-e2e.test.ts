@@ -155,7 +155,9 @@ describe('the trunk chaser, end to end with git, rpmbuild and dnf', () => {
     const report = await ws.chase();
     passes.push(report);
 
-    expect(report.builds.map((b) => [b.package, b.status])).toEqual([['sample-app', 'FAILED']]);
+    expect(report.builds.map((b) => [b.package, b.reason, b.status])).toEqual([
+      ['sample-app', 'retry', 'FAILED'],
+    ]);
     const dir = join(ws.root, report.builds[0]!.snapshot!);
     expect((await readdir(dir)).sort()).toEqual(['commit.yaml', 'notes.log', 'rpmbuild.log']);
     expect(await readFile(join(dir, 'rpmbuild.log'), 'utf8')).toContain('this commit breaks the build');

@@ -106,10 +106,15 @@ async function scanPackage(
       extendedHash: candidate.extendedHash,
       dtCommit: candidate.commitTime,
     });
-    if (!built)
-      candidates.push(
-        branchSwitched && last === undefined ? { ...candidate, reason: 'branch-switch' } : candidate,
-      );
+    if (built) continue;
+    const retried = await store.countRetries(pkg.name, candidate.commitHash, candidate.distroHash);
+    candidates.push(
+      retried > 0
+        ? { ...candidate, reason: 'retry' }
+        : branchSwitched && last === undefined
+          ? { ...candidate, reason: 'branch-switch' }
+          : candidate,
+    );
   }
   return { pkg, candidates, branch, fellBack: upstream?.fellBack ?? false, error: null };
 }
