@@ -3,6 +3,7 @@ import type { Insertable } from 'kysely';
 import * as aggregateVotes from './aggregate-votes.js';
 import * as buildJobs from './build-jobs.js';
 import * as bulk from './bulk-insert.js';
+import * as commitUpdates from './commit-updates.js';
 import * as commits from './commits.js';
 import * as metrics from './metrics.js';
 import * as projects from './projects.js';
@@ -53,10 +54,10 @@ export interface StoreApi {
   readonly lastBuildsPerProject: Bound<typeof commits.lastBuildsPerProject>;
   readonly isAlreadyBuilt: Bound<typeof commits.isAlreadyBuilt>;
   readonly countRetries: Bound<typeof commits.countRetries>;
-  readonly setCommitStatus: Bound<typeof commits.setCommitStatus>;
-  readonly markNotified: Bound<typeof commits.markNotified>;
-  readonly markPurged: Bound<typeof commits.markPurged>;
-  readonly deleteCommit: Bound<typeof commits.deleteCommit>;
+  readonly setCommitStatus: Bound<typeof commitUpdates.setCommitStatus>;
+  readonly markNotified: Bound<typeof commitUpdates.markNotified>;
+  readonly markPurged: Bound<typeof commitUpdates.markPurged>;
+  readonly deleteCommit: Bound<typeof commitUpdates.deleteCommit>;
   readonly commitComponents: Bound<typeof commits.commitComponents>;
 
   // votes
@@ -128,10 +129,10 @@ export function bindStore(ctx: StoreContext): StoreApi {
     lastBuildsPerProject: bind(commits.lastBuildsPerProject),
     isAlreadyBuilt: bind(commits.isAlreadyBuilt),
     countRetries: bind(commits.countRetries),
-    setCommitStatus: bind(commits.setCommitStatus),
-    markNotified: bind(commits.markNotified),
-    markPurged: bind(commits.markPurged),
-    deleteCommit: bind(commits.deleteCommit),
+    setCommitStatus: bind(commitUpdates.setCommitStatus),
+    markNotified: bind(commitUpdates.markNotified),
+    markPurged: bind(commitUpdates.markPurged),
+    deleteCommit: bind(commitUpdates.deleteCommit),
     commitComponents: bind(commits.commitComponents),
 
     recordVote: bind(votes.recordVote),
