@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { RDOINFO } from '../../test/helpers/catalog-fixture.js';
 import type { YamlPath, YamlValue } from './catalog-model.js';
 import { parseYaml } from './yaml-parse.js';
-import { exactYamlLocator, nearestPosition, scanYamlPositions, yamlLocator } from './yaml-positions.js';
+import {
+  exactYamlLocator,
+  nearestPosition,
+  scanYamlPositions,
+  topLevelItems,
+  yamlLocator,
+} from './yaml-positions.js';
 
 /** Every path of a parsed document: mapping keys and sequence items, depth first. */
 function allPaths(value: YamlValue, prefix: YamlPath = [], out: YamlPath[] = []): YamlPath[] {
@@ -104,6 +110,17 @@ describe('scanYamlPositions', () => {
     expect(nearestPosition(positions, ['packages', 0, 'maintainers', 7])).toEqual({ line: 3, column: 3 });
   });
 
+  it('counts the items of a top-level sequence the way the full scan locates them', async () => {
+    const text =
+      'a: 1\npackages:  # the list\n- project: x\n  conf: y\n# comment\n-   project: z\n- [flow]\nnext: 2\n';
+    const exact = await exactYamlLocator(text);
+
+    expect(topLevelItems(text, 'packages')).toEqual([0, 1, 2].map((index) => exact(['packages', index])));
+    expect(topLevelItems('packages:\n  - indented\n', 'packages')).toEqual([]);
+    expect(topLevelItems('packages:\n-\n  project: x\n', 'packages')).toBeUndefined();
+    expect(topLevelItems('other: 1\n', 'packages')).toBeUndefined();
+  });
+
   it('gives up on constructs it does not follow, and the locator falls back to the yaml package', async () => {
     const anchors = 'base: &b {a: 1}\nother:\n  <<: *b\n  c: 2\n';
     const multiline = 'a: [1,\n  2]\nb: 3\n';
@@ -125,6 +142,12 @@ describe('scanYamlPositions', () => {
 
         expect(result.differences, file).toEqual([]);
         expect(result.paths, file).toBeGreaterThan(0);
+        const text = readFileSync(join(RDOINFO, file), 'utf8');
+        const exact = await exactYamlLocator(text);
+        const items = topLevelItems(text, 'packages');
+        const packages = (parseYaml(text, file).value as { packages?: unknown[] } | null)?.packages;
+        if (packages) expect(items?.length, file).toBe(packages.length);
+        if (items) expect(items, file).toEqual(items.map((_, index) => exact(['packages', index])));
       }
     },
   );

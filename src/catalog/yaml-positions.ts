@@ -372,6 +372,56 @@ export function nearestPosition(
 }
 
 /**
+ * Positions of the items of a top-level block sequence whose items sit at
+ * column 1 (`packages:` then `- project: ...` lines), by counting lines: the
+ * common case of package entries, without scanning every key. `undefined`
+ * when the section is not laid out that way.
+ */
+export function topLevelItems(text: string, section: string): LinePosition[] | undefined {
+  const header = new RegExp(`^${section.replace(/[^A-Za-z0-9_-]/g, '\\$&')}:[ \\t]*(?:#.*)?$`, 'm').exec(
+    text,
+  );
+  if (!header) return undefined;
+  const items: LinePosition[] = [];
+  let line = text.slice(0, header.index).split('\n').length;
+  let pos = text.indexOf('\n', header.index);
+  while (pos >= 0 && pos < text.length) {
+    const start = pos + 1;
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    line++;
+    pos = end === text.length ? -1 : end;
+    const first = text[start];
+    if (first === undefined || first === ' ' || first === '#' || start === end || text[start] === '\r')
+      continue;
+    if (first !== '-') break;
+    const next = text[start + 1];
+    if (next !== ' ') return undefined;
+    let column = start + 1;
+    while (text[column] === ' ') column++;
+    if (column >= end || text[column] === '#' || text[column] === '\r') return undefined;
+    items.push({ line, column: column - start + 1 });
+  }
+  return items;
+}
+
+/** The quick answer when every wanted path is an item of a top-level section. */
+function quickItems(text: string, wanted: readonly YamlPath[]): Map<string, LinePosition> | undefined {
+  const sections = new Set<string>();
+  for (const path of wanted) {
+    if (path.length !== 2 || typeof path[0] !== 'string' || typeof path[1] !== 'number') return undefined;
+    sections.add(path[0]);
+  }
+  const positions = new Map<string, LinePosition>();
+  for (const section of sections) {
+    const items = topLevelItems(text, section);
+    if (!items) return undefined;
+    items.forEach((position, index) => positions.set(pathKey([section, index]), position));
+  }
+  return wanted.every((path) => positions.has(pathKey(path))) ? positions : undefined;
+}
+
+/**
  * A locator for one file: the scanner when it can follow the text, else the
  * `yaml` package's position-aware parse (loaded only then). With `wanted`,
  * only those paths (and their ancestors) are sure to be located.
@@ -380,7 +430,7 @@ export async function yamlLocator(
   text: string,
   wanted?: readonly YamlPath[],
 ): Promise<(path: YamlPath) => LinePosition> {
-  const positions = scanYamlPositions(text, wanted);
+  const positions = (wanted && quickItems(text, wanted)) ?? scanYamlPositions(text, wanted);
   if (positions) return (path) => nearestPosition(positions, path) ?? { line: 1, column: 1 };
   return exactYamlLocator(text);
 }
