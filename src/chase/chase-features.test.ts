@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createChaseWorkspace, type ChaseWorkspace } from '../../test/chase/chase-workspace.js';
 import { buildRpms } from '../../test/helpers/rpm-factory.js';
@@ -10,9 +12,13 @@ import { FERRY_BIN, runFerry } from '../../test/helpers/run-ferry.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import { lockHolder } from './workspace-lock.js';
 
-describe('BuildRequires, cycles, lookaside, notifications and run modes', () => {
+describe('BuildRequires, cycles, lookaside, notifications, branches and run modes', () => {
   let ws: ChaseWorkspace;
   let lookaside: string;
+  let server: Server;
+  const posts: { package: string }[] = [];
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   beforeAll(async () => {
     const dir = await tempDir('ferry-features-');
@@ -23,15 +29,26 @@ describe('BuildRequires, cycles, lookaside, notifications and run modes', () => 
       `#!/bin/sh\n{ cat; echo "$FERRY_PACKAGE $FERRY_STATUS"; } >> ${JSON.stringify(join(dir, 'notified.log'))}\n`,
     );
     await chmod(notifier, 0o755);
+    server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        posts.push(JSON.parse(body) as { package: string });
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
     ws = await createChaseWorkspace({
       dir: join(dir, 'ws'),
       packages: [
-        { name: 'needs-ext', buildRequires: ['ext-tool >= 2.0'] },
+        // The release's tag pins a stable branch that does not exist yet: the chaser falls back to master.
+        { name: 'needs-ext', buildRequires: ['ext-tool >= 2.0'], sourceBranch: 'stable/2099.1' },
         { name: 'cyc-a', buildRequires: ['cyc-b-devel'] },
         { name: 'cyc-b', buildRequires: ['cyc-a-devel'] },
       ],
       lookaside: [lookaside],
-      notify: { command: notifier },
+      notify: { command: notifier, webhook: `http://127.0.0.1:${port}/hook` },
     });
     // The lookaside holds an ext-tool too old for the requirement, at first.
     await buildRpms([{ name: 'ext-tool', version: '1.5', release: '1' }], lookaside);
@@ -57,6 +74,7 @@ describe('BuildRequires, cycles, lookaside, notifications and run modes', () => 
       .map((l) => JSON.parse(l) as { package: string; logUrl: string });
     expect(notices.map((n) => n.package).sort()).toEqual(['cyc-a', 'cyc-b', 'needs-ext']);
     expect(log).toContain('needs-ext FAILED');
+    expect(posts.map((p) => p.package).sort()).toEqual(['cyc-a', 'cyc-b', 'needs-ext']);
     expect(notices[0]!.logUrl).toMatch(
       /^file:\/\/.*\/repos\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{40}_[0-9a-f]{8}$/,
     );
@@ -88,6 +106,25 @@ describe('BuildRequires, cycles, lookaside, notifications and run modes', () => 
     expect(failed.builds.map((b) => [b.package, b.status])).toEqual([['needs-ext', 'FAILED']]);
     const log = await readFile(join(ws.root, '..', 'notified.log'), 'utf8');
     expect(log.match(/^needs-ext FAILED$/gm)).toHaveLength(1);
+    expect(posts.filter((p) => p.package === 'needs-ext')).toHaveLength(1);
+  });
+
+  it('follows the fallback branch, then switches to the stable branch once it exists', async () => {
+    const store = await ws.openStore();
+    try {
+      expect((await store.lastProcessedCommit('needs-ext'))?.commitBranch).toBe('master');
+      await ws.fixBuild('needs-ext');
+      await ws.upstreamBranch('needs-ext', 'stable/2099.1', 'Branch stable/2099.1');
+
+      const report = await ws.chase({ packages: ['needs-ext'] });
+
+      expect(report.builds.map((b) => [b.package, b.reason, b.subject, b.status])).toEqual([
+        ['needs-ext', 'branch-switch', 'Branch stable/2099.1', 'SUCCESS'],
+      ]);
+      expect((await store.lastProcessedCommit('needs-ext'))?.commitBranch).toBe('stable/2099.1');
+    } finally {
+      await store.close();
+    }
   });
 
   it('--package and --head-only narrow the run', async () => {

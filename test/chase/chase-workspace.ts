@@ -13,13 +13,15 @@ import { sampleBuildScript, samplePatch, sampleSpec, sampleUpstreamFiles } from 
 import { runChaser, type ChaseReport, type RunChaserOptions } from '../../src/chase/index.js';
 import { openWorkspace, type Workspace } from '../../src/config/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import { commitFiles, initRepository } from '../../src/vcs/index.js';
+import { commitFiles, createBranch, initRepository } from '../../src/vcs/index.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 export interface TestPackage {
   readonly name: string;
   readonly buildRequires?: readonly string[];
   readonly component?: string;
+  /** The release tag's `source-branch` override (rdoinfo tags/<release>.yml style). */
+  readonly sourceBranch?: string;
 }
 
 export interface ChaseWorkspaceOptions {
@@ -29,7 +31,7 @@ export interface ChaseWorkspaceOptions {
   readonly retry?: { readonly patterns: readonly string[]; readonly max: number };
   readonly workers?: number;
   readonly lookaside?: readonly string[];
-  readonly notify?: { readonly command?: string };
+  readonly notify?: { readonly command?: string; readonly webhook?: string };
   /** An existing directory to use (crash tests share one between processes). */
   readonly dir?: string;
 }
@@ -47,6 +49,8 @@ export interface ChaseWorkspace {
   /** An upstream commit whose build.sh fails, or works again. */
   breakBuild(name: string): Promise<string>;
   fixBuild(name: string): Promise<string>;
+  /** Creates an upstream branch at the current head and commits on it. */
+  upstreamBranch(name: string, branch: string, message: string): Promise<string>;
   /** A distgit commit adding a changelog entry (a packaging-only change). */
   packagingChange(name: string, text: string): Promise<string>;
   chase(options?: RunChaserOptions): Promise<ChaseReport>;
@@ -81,6 +85,7 @@ export function renderTestCatalog(root: string, packages: readonly TestPackage[]
     lines.push(`- project: ${pkg.name}`);
     if (pkg.component) lines.push(`  component: ${pkg.component}`);
     lines.push('  tags:', '    trunk:');
+    if (pkg.sourceBranch) lines.push(`      source-branch: ${yamlString(pkg.sourceBranch)}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -141,7 +146,13 @@ export async function createChaseWorkspace(options: ChaseWorkspaceOptions): Prom
       'retry:',
       `  patterns: ${JSON.stringify(retry.patterns)}`,
       `  max: ${retry.max}`,
-      ...(options.notify?.command ? ['notify:', `  command: ${yamlString(options.notify.command)}`] : []),
+      ...(options.notify
+        ? [
+            'notify:',
+            ...(options.notify.command ? [`  command: ${yamlString(options.notify.command)}`] : []),
+            ...(options.notify.webhook ? [`  webhook: ${yamlString(options.notify.webhook)}`] : []),
+          ]
+        : []),
       '',
     ].join('\n'),
   );
@@ -153,6 +164,10 @@ export async function createChaseWorkspace(options: ChaseWorkspaceOptions): Prom
     reposDir: workspace.reposDir,
     upstreamCommit: (name, files, message) =>
       commitFiles(dirs(name).upstream, { files, message, date: tick() }),
+    upstreamBranch: async (name, branch, message) => {
+      await createBranch(dirs(name).upstream, branch, { checkout: true });
+      return commitFiles(dirs(name).upstream, { files: { BRANCH: `${branch}\n` }, message, date: tick() });
+    },
     breakBuild: (name) =>
       commitFiles(dirs(name).upstream, {
         files: { 'build.sh': sampleBuildScript(name, true) },
