@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { postgresTestDatabase } from '../../../test/helpers/databases.js';
-import { runFerry } from '../../../test/helpers/run-ferry.js';
+import { FERRY_BIN, runFerry } from '../../../test/helpers/run-ferry.js';
 import { tempDir } from '../../../test/helpers/temp-dir.js';
 import { verifyPassword } from '../../auth/index.js';
 import { main } from '../main.js';
@@ -133,6 +133,71 @@ describe.each(['sqlite'] as const)('ferry user on %s', (dialect) => {
 
     expect(list.stdout).toMatch(/dlrn-user +write +sha512_crypt \(upgraded at next login\)/);
     expect((JSON.parse(json.stdout) as { hash_scheme: string }[])[0]?.hash_scheme).toBe('sha512_crypt');
+  });
+});
+
+/**
+ * Drives `ferry` on a pseudo-terminal (Python's pty module): answers each
+ * password prompt and returns everything the terminal showed, and the exit code.
+ */
+const PTY_DRIVER = `
+import os, pty, sys, time
+argv, answers = sys.argv[1:-1], sys.argv[-1].split("\\n")
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(argv[0], argv)
+seen = b""
+def read_until(marker, count, timeout=60):
+    global seen
+    end = time.time() + timeout
+    while time.time() < end and seen.count(marker) < count:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            return
+        if not chunk:
+            return
+        seen += chunk
+for n, answer in enumerate(answers):
+    read_until(b"password: ", n + 1)
+    os.write(fd, answer.encode() + b"\\r")
+read_until(b"\\0", 1)
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(seen.decode(errors="replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+`;
+
+describe('ferry user passwd on a terminal', () => {
+  it('prompts twice without echoing the password', async () => {
+    const dir = join(root, 'tty-ws');
+    await runFerry(['init', dir]);
+    await runFerry(['-w', dir, 'user', 'add', 'tty-user', '--password-stdin'], { input: 'first password' });
+
+    const run = await exec(
+      'python3',
+      [
+        '-c',
+        PTY_DRIVER,
+        process.execPath,
+        FERRY_BIN,
+        '-w',
+        dir,
+        'user',
+        'passwd',
+        'tty-user',
+        'typed secret 1\ntyped secret 1',
+      ],
+      { allowFailure: true, timeoutMs: 120_000 },
+    );
+    const store = await openStore(`sqlite:${join(dir, 'ferry.db')}`);
+    const user = await store.getUser('tty-user');
+    await store.close();
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout.replace(/\r/g, '')).toBe(
+      'New password: \nRetype new password: \nchanged the password of tty-user\n',
+    );
+    expect((await verifyPassword('typed secret 1', user!.passwordHash)).ok).toBe(true);
   });
 });
 

@@ -43,31 +43,47 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
-/** Reads one line from the terminal without echoing it. */
-function promptHidden(io: CliIo, prompt: string): Promise<string> {
+/**
+ * Reads one line per prompt from the terminal without echoing them. One raw
+ * session for all prompts: an answer typed ahead (even in the same read as
+ * the previous one) is kept for the next prompt and never echoed.
+ */
+function promptHidden(io: CliIo, prompts: readonly string[]): Promise<string[]> {
   const stdin = process.stdin;
-  io.stderr(prompt);
+  // Raw mode before the first prompt: an answer typed as soon as it shows is never echoed.
+  stdin.setRawMode(true);
+  io.stderr(prompts[0]!);
   return new Promise((resolve, reject) => {
+    const lines: string[] = [];
     let typed = '';
     const finish = (error?: FerryError) => {
       stdin.setRawMode(false);
       stdin.pause();
       stdin.removeListener('data', onData);
-      io.stderr('\n');
-      if (error) reject(error);
-      else resolve(typed);
+      if (error) {
+        io.stderr('\n');
+        reject(error);
+      } else {
+        resolve(lines);
+      }
     };
     const onData = (data: Buffer) => {
       for (const char of data.toString('utf8')) {
-        if (char === '\r' || char === '\n') return finish();
-        if (char === '\u0003' || char === '\u0004') {
+        if (char === '\u0003' || char === '\u0004')
           return finish(new FerryError('FERRY_USAGE', 'password entry aborted'));
+        if (char === '\r' || char === '\n') {
+          lines.push(typed);
+          typed = '';
+          io.stderr('\n');
+          if (lines.length === prompts.length) return finish();
+          io.stderr(prompts[lines.length]!);
+        } else if (char === '\u007f' || char === '\b') {
+          typed = [...typed].slice(0, -1).join('');
+        } else {
+          typed += char;
         }
-        if (char === '\u007f' || char === '\b') typed = [...typed].slice(0, -1).join('');
-        else typed += char;
       }
     };
-    stdin.setRawMode(true);
     stdin.resume();
     stdin.on('data', onData);
   });
@@ -79,10 +95,9 @@ function promptHidden(io: CliIo, prompt: string): Promise<string> {
  */
 async function readNewPassword(io: CliIo, options: PasswordOptions): Promise<string> {
   if (options.passwordStdin || !process.stdin.isTTY) return validateNewPassword(await readStdin());
-  const first = validateNewPassword(await promptHidden(io, 'New password: '));
-  const second = await promptHidden(io, 'Retype new password: ');
+  const [first, second] = await promptHidden(io, ['New password: ', 'Retype new password: ']);
   if (first !== second) throw new FerryError('FERRY_USAGE', 'the passwords did not match');
-  return first;
+  return validateNewPassword(first!);
 }
 
 function formatTime(seconds: number): string {
