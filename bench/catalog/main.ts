@@ -19,7 +19,10 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 interface Row {
   readonly what: string;
+  /** Wall times, ms; the first is the cold run. */
   readonly times: readonly number[];
+  /** CPU times (user + system, all threads), ms, when measured in-process. */
+  readonly cpuTimes?: readonly number[];
   readonly maxRssKb: number;
 }
 
@@ -40,7 +43,13 @@ async function measure(mode: string, catalog: string, iterations: number) {
     ['--import', 'tsx', join(ROOT, 'bench/catalog/measure.ts'), mode, catalog, String(iterations)],
     { cwd: ROOT },
   );
-  const result = JSON.parse(stdout) as { times: number[]; maxRssKb: number; files: number; bytes: number };
+  const result = JSON.parse(stdout) as {
+    times: number[];
+    cpuTimes: number[];
+    maxRssKb: number;
+    files: number;
+    bytes: number;
+  };
   return { what: MODES[mode]!, ...result };
 }
 
@@ -135,20 +144,25 @@ async function main(): Promise<number> {
   const base = median(parse.times);
   const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
   process.stdout.write(
-    `catalog ${join(root, entry)}: ${parse.files} YAML files, ${mb(parse.bytes)} MB; ${iterations} iterations, median (min)\n`,
+    `catalog ${join(root, entry)}: ${parse.files} YAML files, ${mb(parse.bytes)} MB; ${iterations} runs per process ` +
+      `(cold = the first); ratio = median wall / js-yaml's\n`,
   );
+  process.stdout.write(
+    `${'what'.padEnd(34)} ${'median'.padStart(9)} ${'(min)'.padStart(7)} ${'cold'.padStart(8)}  ${'cpu med'.padStart(8)} ${'cpu cold'.padStart(8)}  ratio  peak RSS\n`,
+  );
+  const ms = (value: number | undefined): string => (value === undefined ? '-' : `${value.toFixed(0)} ms`);
   for (const row of rows) {
     const m = median(row.times);
+    const cpu = row.cpuTimes;
     process.stdout.write(
-      `${row.what.padEnd(34)} ${m.toFixed(0).padStart(6)} ms (${Math.min(...row.times)
-        .toFixed(0)
-        .padStart(5)})` +
-        `  x${(m / base).toFixed(2).padStart(6)} parse-only  peak RSS ${(row.maxRssKb / 1024).toFixed(0).padStart(4)} MB\n`,
+      `${row.what.padEnd(34)} ${ms(m).padStart(9)} ${`(${Math.min(...row.times).toFixed(0)})`.padStart(7)} ` +
+        `${ms(row.times[0]).padStart(8)}  ${(cpu ? ms(median(cpu)) : '-').padStart(8)} ${(cpu ? ms(cpu[0]) : '-').padStart(8)}` +
+        `  x${(m / base).toFixed(2)}  ${(row.maxRssKb / 1024).toFixed(0)} MB\n`,
     );
   }
   const ferryLoad = median(load.times);
   process.stdout.write(
-    `ferry load = parse-only + ${(ferryLoad - base).toFixed(0)} ms` +
+    `ferry load = parse-only + ${(ferryLoad - base).toFixed(0)} ms (median); cold: ferry ${ms(load.times[0])}, js-yaml ${ms(parse.times[0])}` +
       (distroinfoMedian === undefined
         ? ''
         : `; distroinfo takes x${(distroinfoMedian / ferryLoad).toFixed(1)} ferry's time`) +

@@ -3,7 +3,7 @@
  * of the catalog directory: the parse-only floor), `load` (ferry's
  * loadCatalog: read, merge, expand, validate) or `yaml` (the `yaml`
  * package's position-aware parse of the same files). Prints JSON with the
- * times in ms and the process's peak RSS in kB.
+ * wall and CPU times in ms (the first run is cold) and the process's peak RSS in kB.
  *
  * usage: npx tsx bench/catalog/measure.ts parse|load|yaml CATALOG_DIR ITERATIONS
  */
@@ -22,8 +22,9 @@ function yamlFiles(dir: string): string[] {
   });
 }
 
-async function once(mode: string, dir: string, files: string[]): Promise<number> {
+async function once(mode: string, dir: string, files: string[]): Promise<{ wall: number; cpu: number }> {
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   if (mode === 'parse') {
     for (const file of files) jsYaml.load(readFileSync(file, 'utf8'));
   } else if (mode === 'yaml') {
@@ -33,19 +34,26 @@ async function once(mode: string, dir: string, files: string[]): Promise<number>
     const load = await loadCatalog(dir);
     if (!load.valid) throw new Error(`catalog invalid: ${load.errors} errors`);
   }
-  return performance.now() - started;
+  const cpu = process.cpuUsage(cpuStarted);
+  return { wall: performance.now() - started, cpu: (cpu.user + cpu.system) / 1000 };
 }
 
 const [mode = 'load', dir = '.', iterations = '5'] = process.argv.slice(2);
 const files = yamlFiles(dir);
 const times: number[] = [];
-for (let i = 0; i < Number(iterations); i++) times.push(await once(mode, dir, files));
+const cpuTimes: number[] = [];
+for (let i = 0; i < Number(iterations); i++) {
+  const { wall, cpu } = await once(mode, dir, files);
+  times.push(wall);
+  cpuTimes.push(cpu);
+}
 process.stdout.write(
   `${JSON.stringify({
     mode,
     files: files.map((file) => relative(dir, file)).length,
     bytes: files.reduce((sum, file) => sum + readFileSync(file).length, 0),
     times,
+    cpuTimes,
     maxRssKb: process.resourceUsage().maxRSS,
   })}\n`,
 );
