@@ -62,13 +62,18 @@ async function seededSqlite(): Promise<Seeded> {
     await store.addUser({ name: USER, passwordHash: await hashPassword(PASSWORD), role: 'write' });
     await store.close();
     await writeFile(summaryFile, JSON.stringify(summary));
-    process.stdout.write(`seeded ${commits} commits and ${votes} votes in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `seeded ${commits} commits and ${votes} votes in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
   }
   const run = join(CACHE, 'run');
   await rm(run, { recursive: true, force: true });
   await mkdir(run, { recursive: true });
   await copyFile(seeded, join(run, 'ferry.db'));
-  return { summary: JSON.parse(await readFile(summaryFile, 'utf8')) as SeedSummary, databaseUrl: 'sqlite:ferry.db' };
+  return {
+    summary: JSON.parse(await readFile(summaryFile, 'utf8')) as SeedSummary,
+    databaseUrl: 'sqlite:ferry.db',
+  };
 }
 
 /** A PostgreSQL store seeded for this run (emptied first). */
@@ -155,7 +160,10 @@ async function main(): Promise<void> {
   const seeded = values.database ? await seededPostgres(values.database) : await seededSqlite();
   const workspace = join(CACHE, 'run');
   await mkdir(workspace, { recursive: true });
-  await writeFile(join(workspace, 'ferry.yaml'), `database: ${JSON.stringify(seeded.databaseUrl)}\nbaseurl: http://127.0.0.1/repos\n`);
+  await writeFile(
+    join(workspace, 'ferry.yaml'),
+    `database: ${JSON.stringify(seeded.databaseUrl)}\nbaseurl: http://127.0.0.1/repos\n`,
+  );
   const server = await startServer(workspace);
   const auth = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
   const { samples, ciNames } = seeded.summary;
@@ -169,7 +177,10 @@ async function main(): Promise<void> {
           { method: 'GET', path: `/api/last_tested_repo?max_age=0&job_id=${ciNames[3]}` },
           { method: 'GET', path: `/api/last_tested_repo?max_age=0&job_id=${ciNames[5]}&success=false` },
           { method: 'GET', path: '/api/last_tested_repo?max_age=0&job_id=no-such-job' },
-          { method: 'GET', path: `/api/last_tested_repo?max_age=0&sequential_mode=true&previous_job_id=${ciNames[1]}` },
+          {
+            method: 'GET',
+            path: `/api/last_tested_repo?max_age=0&sequential_mode=true&previous_job_id=${ciNames[1]}`,
+          },
         ],
       }),
     );
@@ -201,14 +212,20 @@ async function main(): Promise<void> {
       `\nferry serve, ${values.database ? 'PostgreSQL' : 'SQLite'} store with ${seeded.summary.commits} commits and ${votes} votes; ` +
         `autocannon, ${connections} connections, ${duration} s per endpoint on loopback\n\n`,
     );
-    process.stdout.write(`${'endpoint'.padEnd(26)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'p99/target'.padStart(11)} ${'non-2xx'.padStart(8)} ${'errors'.padStart(7)}\n`);
+    process.stdout.write(
+      `${'endpoint'.padEnd(26)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'p99/target'.padStart(11)} ${'non-2xx'.padStart(8)} ${'errors'.padStart(7)}\n`,
+    );
     for (const row of rows) {
       process.stdout.write(
         `${row.name.padEnd(26)} ${row.rps.toFixed(0).padStart(9)} ${row.p50.toFixed(1).padStart(8)} ${row.p99.toFixed(1).padStart(8)} ${(row.p99 / TARGET_P99_MS).toFixed(2).padStart(11)} ${String(row.non2xx).padStart(8)} ${String(row.errors).padStart(7)}\n`,
       );
     }
-    process.stdout.write(`\nserver peak memory (VmHWM): ${peak.toFixed(0)} MiB; votes stored after the run: ${stored.votes}\n`);
-    process.stdout.write(`target: p99 < ${TARGET_P99_MS} ms at ${connections} connections (a ratio below 1.00 meets it)\n`);
+    process.stdout.write(
+      `\nserver peak memory (VmHWM): ${peak.toFixed(0)} MiB; votes stored after the run: ${stored.votes}\n`,
+    );
+    process.stdout.write(
+      `target: p99 < ${TARGET_P99_MS} ms at ${connections} connections (a ratio below 1.00 meets it)\n`,
+    );
   }
   if (rows.some((row) => row.errors > 0 || row.non2xx > row.requests * 0.5)) process.exitCode = 1;
 }

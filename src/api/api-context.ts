@@ -1,3 +1,4 @@
+import type { SnapshotCommit } from '../layout/index.js';
 import type { StoreApi } from '../store/index.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { RouteRegistry } from './define-route.js';
@@ -20,6 +21,7 @@ export interface ApiContext {
   readonly packages: () => Promise<readonly string[]>;
   readonly fetch: typeof fetch;
   readonly downloadTimeoutMs: number;
+  readonly publishImported: ((commit: SnapshotCommit, dir: string) => Promise<void>) | undefined;
   readonly routes: RouteRegistry;
   readonly auth: Authenticator;
   readonly promoter: Promoter;

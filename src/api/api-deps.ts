@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 
 import type { ScryptParams } from '../auth/index.js';
+import type { SnapshotCommit } from '../layout/index.js';
 import type { StoreApi } from '../store/index.js';
 
 /**
@@ -45,4 +46,10 @@ export interface ApiDeps {
   readonly fetch?: typeof fetch;
   /** Timeout of each download of remote/import, ms (default 45 s, as DLRN's for RPMs). */
   readonly downloadTimeoutMs?: number;
+  /**
+   * Finishes a successful snapshot brought by remote/import the way the
+   * chaser publishes its own builds (repodata, links, labels); without it the
+   * snapshot holds the imported RPMs, logs and commit.yaml.
+   */
+  readonly publishImported?: (commit: SnapshotCommit, dir: string) => Promise<void>;
 }

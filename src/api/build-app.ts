@@ -59,6 +59,7 @@ function resolveContext(deps: ApiDeps, logger: ApiDeps['logger'] & object): ApiC
     packages,
     fetch: deps.fetch ?? fetch,
     downloadTimeoutMs: deps.downloadTimeoutMs ?? 45_000,
+    publishImported: deps.publishImported,
     routes: new RouteRegistry(),
     auth: new Authenticator({
       store,

@@ -32,7 +32,13 @@ export const remoteImportRoutes: FastifyPluginAsync<RoutePluginOptions> = (app, 
       // One import at a time, as DLRN's remote.lck.
       const result = await ctx.mutex.run(['remote-import'], () =>
         importRemoteCommit(
-          { store: ctx.store, reposDir: ctx.reposDir, fetch: ctx.fetch, timeoutMs: ctx.downloadTimeoutMs },
+          {
+            store: ctx.store,
+            reposDir: ctx.reposDir,
+            fetch: ctx.fetch,
+            timeoutMs: ctx.downloadTimeoutMs,
+            ...(ctx.publishImported ? { publish: ctx.publishImported } : {}),
+          },
           input.repo_url,
         ),
       );
