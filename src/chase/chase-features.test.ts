@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { createChaseWorkspace, type ChaseWorkspace } from '../../test/chase/chas
 import { buildRpms } from '../../test/helpers/rpm-factory.js';
 import { FERRY_BIN, runFerry } from '../../test/helpers/run-ferry.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
+import { listLabels } from '../layout/index.js';
 import { lockHolder } from './workspace-lock.js';
 
 describe('BuildRequires, cycles, lookaside, notifications, branches and run modes', () => {
@@ -157,5 +158,35 @@ describe('BuildRequires, cycles, lookaside, notifications, branches and run mode
     expect(await exited).toBe(0);
     expect(out).toMatch(/cyc-b [0-9a-f]{7} \(new commit\): SUCCESS/);
     expect(await lockHolder(join(ws.root, '.ferry', 'chase.lock'))).toBeNull();
+  });
+
+  it('a build that cannot be published is recorded FAILED with the reason, and labels stay', async () => {
+    const solo = await createChaseWorkspace({ packages: [{ name: 'unpublishable' }] });
+    const { chaseOnce, loadChaseCatalog } = await import('./index.js');
+    const { createBuildDriver } = await import('../build/index.js');
+    const store = await solo.openStore();
+    try {
+      const report = await chaseOnce({
+        workspace: solo.workspace,
+        store,
+        catalog: await loadChaseCatalog(solo.workspace),
+        driver: createBuildDriver('rpmbuild'),
+        repodata: {
+          write: () => Promise.reject(new Error('No space left on device')),
+        },
+      });
+
+      expect(report.builds.map((b) => [b.package, b.status, b.notes])).toEqual([
+        ['unpublishable', 'FAILED', 'publishing the build failed: No space left on device'],
+      ]);
+      expect(await listLabels(solo.reposDir)).toEqual([]);
+      expect(await store.pendingBuilds()).toEqual([]);
+      expect(await readdir(join(solo.root, report.builds[0]!.snapshot!))).toEqual([
+        'commit.yaml',
+        'notes.log',
+      ]);
+    } finally {
+      await store.close();
+    }
   });
 });

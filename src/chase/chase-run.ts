@@ -20,7 +20,7 @@ import { sendFailureNotice } from './notify.js';
 import { DEFAULT_RETRY_PATTERNS } from './plan-candidates.js';
 import { planQueue } from './plan-queue.js';
 import { publishBuild, type PublishContext, type PublishResult } from './publish-build.js';
-import { recoverWorkspace, type RecoveryReport } from './recovery.js';
+import { recoverWorkspace, rollBackPublish, type RecoveryReport } from './recovery.js';
 import type { RepodataPort } from './snapshot-stage.js';
 
 /** Everything a chaser run works with. */
@@ -289,11 +289,16 @@ async function runQueue(
     const promise = new Promise<void>((r) => (resolve = r));
     return { promise, resolve };
   });
-  const started: Promise<{
-    job: BuildJobRecord | undefined;
-    outcome: Promise<BuildOutcome | null>;
-    t0: number;
-  }>[] = [];
+  interface Started {
+    readonly job: BuildJobRecord | undefined;
+    readonly outcome: Promise<BuildOutcome | null>;
+    readonly t0: number;
+  }
+  const started = queue.items.map(() => {
+    let settle!: (value: Started) => void;
+    const promise = new Promise<Started>((r) => (settle = r));
+    return { promise, settle };
+  });
   let running = 0;
   const slotFreed: (() => void)[] = [];
   const waitForSlot = async (): Promise<void> => {
@@ -305,12 +310,7 @@ async function runQueue(
   const scheduler = async (): Promise<void> => {
     for (let i = 0; i < total; i++) {
       const item = queue.items[i]!;
-      let settle!: (v: {
-        job: BuildJobRecord | undefined;
-        outcome: Promise<BuildOutcome | null>;
-        t0: number;
-      }) => void;
-      started[i] = new Promise((r) => (settle = r));
+      const settle = started[i]!.settle;
       await Promise.race([Promise.all(queue.waitFor[i]!.map((j) => published[j]!.promise)), stop]);
       await Promise.race([waitForSlot(), stop]);
       if (options.signal?.aborted) {
@@ -368,9 +368,8 @@ async function runQueue(
   const reports: BuildReport[] = [];
   for (let i = 0; i < total; i++) {
     const item = queue.items[i]!;
-    while (started[i] === undefined) await new Promise((r) => setImmediate(r));
-    const { job, outcome: pending, t0 } = await started[i]!;
-    const outcome = await pending.catch((error: unknown): BuildOutcome => ({
+    const { job, outcome: pending, t0 } = await started[i]!.promise;
+    let outcome = await pending.catch((error: unknown): BuildOutcome => ({
       status: 'FAILED',
       files: [],
       logs: [],
@@ -387,14 +386,35 @@ async function runQueue(
       published[i]!.resolve();
       continue;
     }
-    const result = await publishBuild(ctx, {
+    const finished = {
       job,
       pkg,
       status: outcome.status,
       files: outcome.files,
       logs: outcome.logs,
       notes: outcome.notes,
-    });
+    };
+    let result: PublishResult;
+    try {
+      result = await publishBuild(ctx, finished);
+    } catch (error) {
+      // A build that cannot be published (a broken RPM, a full disk) is recorded FAILED, as DLRN
+      // does when its repo sync fails, instead of stopping the chaser on it at every run.
+      await rollBackPublish(ctx);
+      outcome = {
+        ...outcome,
+        status: 'FAILED',
+        files: [],
+        notes: `publishing the build failed: ${(error as Error).message}`,
+      };
+      result = await publishBuild(ctx, {
+        ...finished,
+        status: 'FAILED',
+        files: [],
+        logs: [],
+        notes: outcome.notes,
+      });
+    }
     const report = reportOf(item, outcome.status, result, outcome, seconds, workspace.root);
     reports.push(report);
     options.emit({ type: 'published', index: i, total, report });

@@ -78,6 +78,13 @@ function refOf(commit: CommitRecord, useComponents: boolean): SnapshotRef {
   return { ...commit, component: useComponents ? commit.component : null };
 }
 
+/** Settles the publish in progress after it failed in this process (see settleJournal). */
+export async function rollBackPublish(ctx: PublishContext): Promise<void> {
+  const journal = await readJournal(ctx.stateDir);
+  if (journal) await settleJournal(ctx, journal);
+  await clearJournal(ctx.stateDir);
+}
+
 /**
  * Makes the labels say what the database says: `current` on the newest
  * successful build, `consistent` on the build of the newest `consistent`
