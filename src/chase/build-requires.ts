@@ -7,10 +7,10 @@ import {
   isRichDependency,
   parseRichDependency,
   rangesOverlap,
+  readRpmFile,
   type Dependency,
   type RpmPackage,
 } from '../rpm/index.js';
-import { readRpmFile } from '../rpm/rpm-file-reader.js';
 
 /** What a package offers to BuildRequires: its provides and its files. */
 export interface ProvidingPackage {
