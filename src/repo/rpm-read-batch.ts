@@ -6,7 +6,8 @@
  */
 import { isFerryError } from '../errors.js';
 import type { RpmPackage } from '../rpm/package.js';
-import { readRpmFileSyncWithStat } from '../rpm/rpm-file-reader.js';
+import { packageFromRead, readRpmLayoutSync } from '../rpm/rpm-file-reader.js';
+import { ByteWriter } from './byte-writer.js';
 import type { PartBuilder, PartModule, RecordRules } from './package-record.js';
 import { renderFilelists, renderOther, renderPrimary } from './repodata-xml.js';
 
@@ -41,32 +42,6 @@ export interface BatchResult {
   readonly data: Uint8Array;
 }
 
-/** Encodes strings one after another into a growing buffer. */
-class Encoder {
-  data: Buffer = Buffer.allocUnsafe(256 * 1024);
-  length = 0;
-
-  append(text: string): void {
-    // UTF-8 needs at most 3 bytes per UTF-16 unit.
-    this.reserve(text.length * 3);
-    this.length += this.data.write(text, this.length, 'utf8');
-  }
-
-  appendBytes(bytes: Uint8Array): void {
-    this.reserve(bytes.length);
-    this.data.set(bytes, this.length);
-    this.length += bytes.length;
-  }
-
-  private reserve(bytes: number): void {
-    if (this.length + bytes > this.data.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.data.length * 2, this.length + bytes));
-      this.data.copy(bigger, 0, 0, this.length);
-      this.data = bigger;
-    }
-  }
-}
-
 /** Loads the part builders a batch names (cached per thread). */
 const loadedParts = new Map<string, Promise<PartBuilder>>();
 
@@ -89,36 +64,39 @@ export function loadPartBuilders(modules: BatchRequest['partModules']): Promise<
 }
 
 export function readRpmBatch(request: BatchRequest, partBuilders: readonly PartBuilder[] = []): BatchResult {
-  const out = new Encoder();
+  const out = new ByteWriter();
   const items: BatchItem[] = [];
+  const rules = request.rules;
   for (const job of request.jobs) {
     try {
-      const { pkg, mtimeMs } = readRpmFileSyncWithStat(job.path, {
+      const options = {
         locationHref: job.href,
-        checksumType: request.rules.checksumType,
-        changelogLimit: request.rules.changelogLimit,
-        transactionRequiresArePre: request.rules.transactionRequiresArePre,
-      });
+        checksumType: rules.checksumType,
+        changelogLimit: rules.changelogLimit,
+        transactionRequiresArePre: rules.transactionRequiresArePre,
+      };
+      const read = readRpmLayoutSync(job.path, options);
+      const pkg = packageFromRead(read, job.path, options);
       const start = out.length;
-      out.append(renderPrimary(pkg));
+      out.utf8(renderPrimary(pkg));
       const filelists = out.length;
-      out.append(renderFilelists(pkg));
+      out.utf8(renderFilelists(pkg));
       const other = out.length;
-      out.append(renderOther(pkg));
-      const end = out.length;
+      out.utf8(renderOther(pkg));
+      const at: [number, number, number, number] = [start, filelists, other, out.length];
       const parts: [number, number][] = [];
       for (const build of partBuilders) {
         const start = out.length;
-        out.appendBytes(build(pkg));
+        out.bytes(build(pkg));
         parts.push([start, out.length]);
       }
       items.push({
         ok: true,
         href: job.href,
-        size: pkg.sizePackage,
-        mtimeMs,
-        pkgid: pkg.checksum.value,
-        at: [start, filelists, other, end],
+        size: read.size,
+        mtimeMs: read.mtimeMs,
+        pkgid: read.checksum.value,
+        at,
         parts,
         ...(request.wantModels ? { pkg } : {}),
       });
@@ -130,5 +108,5 @@ export function readRpmBatch(request: BatchRequest, partBuilders: readonly PartB
       items.push({ ok: false, href: job.href, path: job.path, message });
     }
   }
-  return { id: request.id, items, data: out.data.subarray(0, out.length) };
+  return { id: request.id, items, data: out.buf.subarray(0, out.length) };
 }

@@ -132,7 +132,8 @@ export async function readRpms(
   const sources = options.parts ?? [];
   const rules = recordRules(options.rules);
   const inlineBelow = options.inlineBelow ?? 256;
-  const wanted = options.workers ?? (jobs.length < inlineBelow ? 0 : availableParallelism());
+  // The main thread reads batches too, so one core's worth of threads is the main thread itself.
+  const wanted = options.workers ?? (jobs.length < inlineBelow ? 0 : availableParallelism() - 1);
   const batchCount = Math.ceil(jobs.length / BATCH);
   const workerCount = Math.min(wanted, batchCount, 8);
   // In workers, parts whose builder can be loaded there are built there; the others need the models here.
@@ -178,7 +179,17 @@ export async function readRpms(
       worker.on('exit', () => resolve());
       feed();
     });
-  await Promise.all(Array.from({ length: workerCount }, runWorker));
+  // Meanwhile the main thread takes batches from the same queue (parts it builds itself, like the inline path).
+  const mainBuilders = inWorkers.map((s) => s.build);
+  const runMain = async (): Promise<void> => {
+    while (next < batches.length) {
+      const batch = batches[next++]!;
+      results[batch.id] = readRpmBatch(batch, mainBuilders);
+      // Let worker messages in between batches, so workers are fed without waiting.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
+  await Promise.all([runMain(), ...Array.from({ length: workerCount }, runWorker)]);
   const inline = inWorkers.map((s) => s.build);
   for (let i = 0; i < results.length; i++) {
     results[i] ??= readRpmBatch(batches[i]!, inline);

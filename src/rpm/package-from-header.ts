@@ -53,6 +53,7 @@ const SENSE_SCRIPT_PRE = 1 << 9;
 const SENSE_SCRIPT_POST = 1 << 10;
 const SENSE_MISSINGOK = 1 << 19;
 const SENSE_STRONG = 1 << 27;
+/** Sense bits that make a require `pre` in createrepo_c before 1.1.1, and since (PRE_BITS). */
 const LEGACY_PRE_BITS = SENSE_PREREQ | SENSE_SCRIPT_PRE | SENSE_SCRIPT_POST;
 const PRE_BITS = LEGACY_PRE_BITS | SENSE_POSTTRANS | SENSE_PRETRANS;
 const FILE_GHOST = 1 << 6;
@@ -60,7 +61,7 @@ const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 
 /** createrepo_c's cr_flag_to_str: only the five plain comparisons have a name. */
-function flagName(flags: number): DependencyFlag | undefined {
+function dependencyFlagName(flags: number): DependencyFlag | undefined {
   switch (flags & 0xf) {
     case 2:
       return 'LT';
@@ -249,7 +250,7 @@ function readDependencies(
     for (let i = 0; i < count; i++) {
       const name = names[i]!;
       const rawFlags = flagValues[i]!;
-      const flags = flagName(rawFlags);
+      const flags = dependencyFlagName(rawFlags);
       const version = versions[i]!;
       // createrepo_c keys provides by name, flags and version glued together.
       const nfv = `${name}${flags ?? ''}${version}`;
@@ -355,6 +356,29 @@ function readFiles(strings: StringReader): { files: PackageFile[]; primaryFiles:
 }
 
 /**
+ * The dates createrepo_c writes for the first `kept` changelog entries (header
+ * order, newest first): where entries share a timestamp, the newer-listed
+ * ones are bumped by one second each, so dates stay distinct.
+ */
+export function changelogDates(times: readonly number[], kept: number): number[] {
+  const dates = times.slice(0, kept);
+  let lastTime = 0;
+  for (let i = 0; i < dates.length; i++) {
+    const time = times[i]!;
+    if (lastTime === time) {
+      let bumped = time;
+      for (let k = i - 1; k >= 0 && dates[k] === bumped; k--) {
+        dates[k] = bumped + 1;
+        bumped++;
+      }
+    } else {
+      lastTime = time;
+    }
+  }
+  return dates;
+}
+
+/**
  * createrepo_c keeps the newest `limit` entries and, where several share a
  * timestamp, bumps the older-listed ones by one second each so dates stay
  * distinct. Result: newest first, like the header.
@@ -367,27 +391,16 @@ export function limitChangelogs(
 ): ChangelogEntry[] {
   const count = Math.min(times.length, authors.length, texts.length);
   const kept = limit === undefined || limit < 0 ? count : Math.min(limit, count);
-  // Oldest first, as createrepo_c builds its list by prepending header-ordered entries.
-  const list: { author: string; date: number; text: string }[] = [];
-  let lastTime = 0;
+  const dates = changelogDates(times, kept);
+  const entries: ChangelogEntry[] = [];
   for (let i = 0; i < kept; i++) {
-    const time = times[i]!;
-    let author = authors[i]!;
+    const author = authors[i]!;
     let end = author.length;
+    // createrepo_c trims trailing spaces of the author, never its first character.
     while (end > 1 && author.charCodeAt(end - 1) === 32) end--;
-    author = author.slice(0, end);
-    list.unshift({ author, date: time, text: texts[i]! });
-    if (lastTime === time) {
-      let bumped = time;
-      for (let j = 1; j < list.length && list[j]!.date === bumped; j++) {
-        list[j]!.date++;
-        bumped++;
-      }
-    } else {
-      lastTime = time;
-    }
+    entries.push({ author: author.slice(0, end), date: dates[i]!, text: texts[i]! });
   }
-  return list.reverse();
+  return entries;
 }
 
 /** Builds the package model from a parsed main header and the file's own facts. */

@@ -152,11 +152,22 @@ function scratchOf(size: number): Buffer {
   return scratch;
 }
 
-/** readRpmFileSync, also returning the file's mtime in milliseconds (a cache key finer than timeFile). */
-export function readRpmFileSyncWithStat(
-  path: string,
-  options: ReadRpmOptions = {},
-): { pkg: RpmPackage; mtimeMs: number } {
+/** A file's parsed headers and its own facts, before the package model is built. */
+export interface RpmFileRead {
+  /** Headers parsed from a per-thread buffer: valid until the next read on this thread. */
+  readonly layout: RpmLayout;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly checksum: PackageChecksum;
+}
+
+/**
+ * Reads one .rpm's headers and checksum synchronously (one open, one read for
+ * small files, the rest streamed through the hash). Errors are FERRY_RPM_INVALID
+ * naming the file. The layout lives in a reused buffer: use it before the
+ * next read.
+ */
+export function readRpmLayoutSync(path: string, options: ReadRpmOptions = {}): RpmFileRead {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
@@ -195,21 +206,34 @@ export function readRpmFileSyncWithStat(
       }
       digest = hasher.digest('hex');
     }
-    const pkg = packageFromLayout(
-      layout,
-      {
-        size,
-        mtimeSeconds: Math.floor(stat.mtimeMs / 1000),
-        checksum: { type: checksumType, value: digest },
-      },
-      { ...options, locationHref: options.locationHref ?? basename(path) },
-    );
-    return { pkg, mtimeMs: stat.mtimeMs };
+    return { layout, size, mtimeMs: stat.mtimeMs, checksum: { type: checksumType, value: digest } };
   } catch (error) {
     throw withFile(error, path);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** The model of a file read by readRpmLayoutSync (errors name the file). */
+export function packageFromRead(read: RpmFileRead, path: string, options: ReadRpmOptions = {}): RpmPackage {
+  try {
+    return packageFromLayout(
+      read.layout,
+      { size: read.size, mtimeSeconds: Math.floor(read.mtimeMs / 1000), checksum: read.checksum },
+      { ...options, locationHref: options.locationHref ?? basename(path) },
+    );
+  } catch (error) {
+    throw withFile(error, path);
+  }
+}
+
+/** readRpmFileSync, also returning the file's mtime in milliseconds (a cache key finer than timeFile). */
+export function readRpmFileSyncWithStat(
+  path: string,
+  options: ReadRpmOptions = {},
+): { pkg: RpmPackage; mtimeMs: number } {
+  const read = readRpmLayoutSync(path, options);
+  return { pkg: packageFromRead(read, path, options), mtimeMs: read.mtimeMs };
 }
 
 function readFully(fd: number, buf: Buffer, offset: number, length: number, position: number): number {

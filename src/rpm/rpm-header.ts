@@ -131,23 +131,27 @@ export interface RpmLead {
   readonly minor: number;
   /** 0 binary, 1 source. */
   readonly type: number;
-  readonly name: string;
+}
+
+/** Big-endian reads without allocating a DataView (done thousands of times per index). */
+function u32(buf: Uint8Array, at: number): number {
+  return ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0;
+}
+
+function u16(buf: Uint8Array, at: number): number {
+  return (buf[at]! << 8) | buf[at + 1]!;
 }
 
 export function parseLead(buf: Uint8Array): RpmLead {
-  const view = dataView(buf);
-  if (buf.length >= 4 && view.getUint32(0) !== LEAD_MAGIC)
-    throw rpmFormatError('not an rpm file: bad lead magic');
+  if (buf.length >= 4 && u32(buf, 0) !== LEAD_MAGIC) throw rpmFormatError('not an rpm file: bad lead magic');
   if (buf.length < LEAD_SIZE) {
     throw rpmFormatError(`truncated at byte ${buf.length}: the lead needs ${LEAD_SIZE} bytes`);
   }
   const major = buf[4]!;
   if (major !== 3 && major !== 4) throw rpmFormatError(`unsupported rpm format version ${major}`);
-  const sigType = view.getUint16(78);
+  const sigType = u16(buf, 78);
   if (sigType !== 5) throw rpmFormatError(`unsupported signature type ${sigType} in the lead`);
-  const nameEnd = buf.indexOf(0, 10);
-  const name = Buffer.from(buf.buffer, buf.byteOffset + 10, Math.min(nameEnd < 0 ? 66 : nameEnd - 10, 66));
-  return { major, minor: buf[5]!, type: view.getUint16(6), name: name.toString('latin1') };
+  return { major, minor: buf[5]!, type: u16(buf, 6) };
 }
 
 function dataView(buf: Uint8Array): DataView {
@@ -159,12 +163,11 @@ export function headerSizeAt(buf: Uint8Array, start: number, what: string): numb
   if (start + INTRO_SIZE > buf.length) {
     throw rpmFormatError(`truncated at byte ${buf.length}: the ${what} header starts at byte ${start}`);
   }
-  const view = dataView(buf);
-  if (view.getUint32(start) !== HEADER_MAGIC) {
+  if (u32(buf, start) !== HEADER_MAGIC) {
     throw rpmFormatError(`bad ${what} header magic at byte ${start}`);
   }
-  const count = view.getUint32(start + 8);
-  const dataLength = view.getUint32(start + 12);
+  const count = u32(buf, start + 8);
+  const dataLength = u32(buf, start + 12);
   if (count === 0 || count > MAX_ENTRIES) {
     throw rpmFormatError(`${what} header at byte ${start} claims ${count} index entries`);
   }
@@ -197,11 +200,9 @@ export class RpmHeader {
   private readonly view: DataView;
   private readonly dataStart: number;
   private readonly dataLength: number;
-  /** Index entries as parallel typed arrays (no per-entry objects: headers are read by the thousand). */
-  private readonly tags: Uint32Array;
-  private readonly types: Uint8Array;
-  private readonly offsets: Int32Array;
-  private readonly counts: Uint32Array;
+  /** Where the index entries start, and how many: read in place, nothing copied (headers are read by the thousand). */
+  private readonly indexStart: number;
+  private readonly entryCount: number;
   private readonly what: string;
 
   private constructor(buf: Buffer, start: number, what: string) {
@@ -219,20 +220,14 @@ export class RpmHeader {
     const count = this.view.getUint32(start + 8);
     this.dataLength = this.view.getUint32(start + 12);
     this.dataStart = start + INTRO_SIZE + count * ENTRY_SIZE;
-    this.tags = new Uint32Array(count);
-    this.types = new Uint8Array(count);
-    this.offsets = new Int32Array(count);
-    this.counts = new Uint32Array(count);
+    this.indexStart = start + INTRO_SIZE;
+    this.entryCount = count;
     for (let i = 0, at = start + INTRO_SIZE; i < count; i++, at += ENTRY_SIZE) {
       const tag = this.view.getUint32(at);
       const type = this.view.getUint32(at + 4);
       const offset = this.view.getInt32(at + 8);
       const itemCount = this.view.getUint32(at + 12);
       this.checkEntry(tag, type, offset, itemCount);
-      this.tags[i] = tag;
-      this.types[i] = type;
-      this.offsets[i] = offset;
-      this.counts[i] = itemCount;
     }
   }
 
@@ -264,9 +259,23 @@ export class RpmHeader {
 
   /** Index of the entry for a tag; the last one wins, as entries added after the immutable region ("dribble") replace earlier ones. */
   private find(tag: number): number {
-    const tags = this.tags;
-    for (let i = tags.length - 1; i >= 0; i--) if (tags[i] === tag) return i;
+    const view = this.view;
+    for (let i = this.entryCount - 1, at = this.indexStart + 16 * i; i >= 0; i--, at -= 16) {
+      if (view.getUint32(at) === tag) return i;
+    }
     return -1;
+  }
+
+  private typeAt(i: number): number {
+    return this.view.getUint32(this.indexStart + 16 * i + 4);
+  }
+
+  private offsetAt(i: number): number {
+    return this.view.getInt32(this.indexStart + 16 * i + 8);
+  }
+
+  private countAt(i: number): number {
+    return this.view.getUint32(this.indexStart + 16 * i + 12);
   }
 
   has(tag: number): boolean {
@@ -276,7 +285,7 @@ export class RpmHeader {
   /** Number of items of a tag (0 when absent). */
   count(tag: number): number {
     const i = this.find(tag);
-    return i < 0 ? 0 : this.counts[i]!;
+    return i < 0 ? 0 : this.countAt(i);
   }
 
   /** The whole header as stored in the file (what its SHA1/SHA256 digests cover). */
@@ -286,9 +295,9 @@ export class RpmHeader {
 
   private entry(tag: number, allowed: number, expected: string): number {
     const i = this.find(tag);
-    if (i >= 0 && ((1 << this.types[i]!) & allowed) === 0) {
+    if (i >= 0 && ((1 << this.typeAt(i)) & allowed) === 0) {
       throw rpmFormatError(
-        `${this.what} header tag ${tag}: type mismatch, has ${RPM_TYPE_NAMES[this.types[i]!]}, expected ${expected}`,
+        `${this.what} header tag ${tag}: type mismatch, has ${RPM_TYPE_NAMES[this.typeAt(i)]}, expected ${expected}`,
       );
     }
     return i;
@@ -298,7 +307,7 @@ export class RpmHeader {
   string(tag: number): string | undefined {
     const i = this.entry(tag, STRINGISH, 'STRING');
     if (i < 0) return undefined;
-    const begin = this.dataStart + this.offsets[i]!;
+    const begin = this.dataStart + this.offsetAt(i);
     return this.decode(begin, this.stringsEnd(tag, begin, 1));
   }
 
@@ -313,9 +322,9 @@ export class RpmHeader {
   ): { readonly joined: string; readonly count: number } | undefined {
     const i = this.entry(tag, STRINGISH, 'STRING_ARRAY');
     if (i < 0) return undefined;
-    const count = Math.min(max, this.types[i] === TYPE_STRING ? 1 : this.counts[i]!);
+    const count = Math.min(max, this.typeAt(i) === TYPE_STRING ? 1 : this.countAt(i));
     if (count === 0) return { joined: '', count: 0 };
-    const begin = this.dataStart + this.offsets[i]!;
+    const begin = this.dataStart + this.offsetAt(i);
     const end = this.stringsEnd(tag, begin, count);
     const joined = this.buf.toString('utf8', begin, end);
     if (!joined.includes('\uFFFD') || isUtf8(this.buf.subarray(begin, end))) return { joined, count };
@@ -340,11 +349,11 @@ export class RpmHeader {
   numbers(tag: number, max = Infinity): number[] | undefined {
     const i = this.entry(tag, INTEGER, 'an integer type');
     if (i < 0) return undefined;
-    const at = this.dataStart + this.offsets[i]!;
-    const count = Math.min(max, this.counts[i]!);
+    const at = this.dataStart + this.offsetAt(i);
+    const count = Math.min(max, this.countAt(i));
     const out = new Array<number>(count);
     const view = this.view;
-    switch (this.types[i]) {
+    switch (this.typeAt(i)) {
       case 1:
       case 2:
         for (let k = 0; k < count; k++) out[k] = this.buf[at + k]!;
@@ -365,8 +374,8 @@ export class RpmHeader {
   number(tag: number): number | undefined {
     const i = this.entry(tag, INTEGER, 'an integer type');
     if (i < 0) return undefined;
-    const at = this.dataStart + this.offsets[i]!;
-    switch (this.types[i]) {
+    const at = this.dataStart + this.offsetAt(i);
+    switch (this.typeAt(i)) {
       case 1:
       case 2:
         return this.buf[at]!;
@@ -383,8 +392,8 @@ export class RpmHeader {
   binary(tag: number): Buffer | undefined {
     const i = this.entry(tag, 1 << TYPE_BIN, 'BIN');
     if (i < 0) return undefined;
-    const at = this.dataStart + this.offsets[i]!;
-    return this.buf.subarray(at, at + this.counts[i]!);
+    const at = this.dataStart + this.offsetAt(i);
+    return this.buf.subarray(at, at + this.countAt(i));
   }
 
   /** Offset of the NUL ending the `count`-th string from `begin`, checked against the data store. */
