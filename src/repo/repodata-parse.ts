@@ -75,6 +75,9 @@ function expectRoot(scanner: XmlScanner, root: string): void {
   }
 }
 
+/** Shared by every package until a list is read: most packages lack most dependency kinds. */
+const NONE = Object.freeze([]) as unknown as never[];
+
 function emptyPackage(): PrimaryPackage {
   return {
     name: '',
@@ -98,16 +101,16 @@ function emptyPackage(): PrimaryPackage {
     sizeArchive: 0,
     headerStart: 0,
     headerEnd: 0,
-    requires: [],
-    provides: [],
-    conflicts: [],
-    obsoletes: [],
-    recommends: [],
-    suggests: [],
-    supplements: [],
-    enhances: [],
-    files: [],
-    changelogs: [],
+    requires: NONE,
+    provides: NONE,
+    conflicts: NONE,
+    obsoletes: NONE,
+    recommends: NONE,
+    suggests: NONE,
+    supplements: NONE,
+    enhances: NONE,
+    files: NONE,
+    changelogs: NONE,
     checksum: { type: 'sha256', value: '' },
     locationHref: '',
   };

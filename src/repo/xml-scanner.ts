@@ -13,6 +13,8 @@ import { unescapeXml } from './xml-escape.js';
 export const XML_EVENTS = ['open', 'close', 'text', 'end'] as const;
 export type XmlEvent = (typeof XML_EVENTS)[number];
 
+const SPECIAL_IN_ATTR = /[<&\t\n\r]/;
+
 /** Whitespace per XML: space, tab, LF, CR. */
 function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
@@ -167,7 +169,7 @@ export class XmlScanner {
       if (i >= src.length) throw this.error(`unterminated tag <${this.name}>`, lt);
       const eq = src.indexOf('=', i);
       if (eq < 0) throw this.error(`bad attribute in <${this.name}>`, i);
-      const attrName = src.slice(i, eq).trimEnd();
+      const attrName = isSpace(src.charCodeAt(eq - 1)) ? src.slice(i, eq).trimEnd() : src.slice(i, eq);
       let q = eq + 1;
       while (q < src.length && isSpace(src.charCodeAt(q))) q++;
       const quote = src[q];
@@ -175,15 +177,20 @@ export class XmlScanner {
         throw this.error(`attribute ${attrName} of <${this.name}> is not quoted`, q);
       const close = src.indexOf(quote, q + 1);
       if (close < 0) throw this.error(`unterminated attribute ${attrName} of <${this.name}>`, q);
-      let value = src.slice(q + 1, close);
-      if (value.includes('<')) throw this.error(`"<" in attribute ${attrName} of <${this.name}>`, q);
-      // Attribute-value normalization: literal whitespace characters become spaces.
-      if (/[\t\n\r]/.test(value)) value = value.replace(/\r\n|[\t\n\r]/g, ' ');
-      const decoded = unescapeXml(value);
-      if (decoded === undefined) throw this.error(`bad entity in attribute ${attrName} of <${this.name}>`, q);
-      attrs.push(attrName, decoded);
+      const value = src.slice(q + 1, close);
+      // One test for the common case: nothing to check, normalize or unescape.
+      attrs.push(attrName, SPECIAL_IN_ATTR.test(value) ? this.attrValue(value, attrName, q) : value);
       i = close + 1;
     }
+  }
+
+  private attrValue(raw: string, attrName: string, at: number): string {
+    if (raw.includes('<')) throw this.error(`"<" in attribute ${attrName} of <${this.name}>`, at);
+    // Attribute-value normalization: literal whitespace characters become spaces.
+    const value = /[\t\n\r]/.test(raw) ? raw.replace(/\r\n|[\t\n\r]/g, ' ') : raw;
+    const decoded = unescapeXml(value);
+    if (decoded === undefined) throw this.error(`bad entity in attribute ${attrName} of <${this.name}>`, at);
+    return decoded;
   }
 
   /**
