@@ -1,22 +1,36 @@
 import { Command, CommanderError } from 'commander';
 
 import { isFerryError } from '../errors.js';
-import type { CliIo } from './command-context.js';
-import { COMMANDS } from './commands/index.js';
+import type { CliIo, CommandRegistration } from './command-context.js';
+
+/**
+ * Top-level commands whose module can be loaded on its own. When the first
+ * argument names one, only it is registered: `ferry repo closure` then starts
+ * without loading every other command's dependencies (configuration schemas,
+ * logging, the store), which costs more than a whole closure check. Anything
+ * else (`ferry --help`, global options first, other commands) loads them all.
+ */
+const STANDALONE_COMMANDS: Readonly<Record<string, () => Promise<CommandRegistration>>> = {
+  repo: async () => (await import('./commands/repo.js')).registerRepoCommand,
+};
 
 const defaultIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
 
-export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+export function buildProgram(
+  io: CliIo,
+  setExit: (code: number) => void,
+  commands: readonly CommandRegistration[],
+): Command {
   const program = new Command('ferry')
     .description('Delivery pipeline for RPM distributions')
     .option('-w, --workspace <dir>', 'workspace directory (default: $FERRY_HOME or the current directory)')
     .showHelpAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  for (const register of COMMANDS) register(program, io, setExit);
+  for (const register of commands) register(program, io, setExit);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
@@ -24,9 +38,15 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 /** Runs the CLI and returns the process exit code (see DESIGN.md, command contract). */
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
+  const standalone = STANDALONE_COMMANDS[argv[0] ?? ''];
+  const commands = standalone ? [await standalone()] : (await import('./commands/index.js')).COMMANDS;
+  const program = buildProgram(
+    io,
+    (code) => {
+      exitCode = code;
+    },
+    commands,
+  );
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

@@ -184,7 +184,7 @@ export function findUnresolved(pool: ClosurePool, selection: Selection): Closure
   // A dependency's answer does not depend on who asks: one evaluation per distinct entry.
   const plain = new Int8Array(pool.strings.length);
   const versioned = new Map<number, boolean>();
-  const rich = new Map<string, { text: string; ok: boolean } | null>();
+  const rich = new Map<number, { readonly text: string; readonly ok: boolean } | null>();
   const stride = pool.strings.length + 1;
   const found: UnresolvedPackage[] = [];
   for (const id of selection.toCheck) {
@@ -192,38 +192,39 @@ export function findUnresolved(pool: ClosurePool, selection: Selection): Closure
     for (let e = pool.reqStart[id]!; e < pool.reqStart[id + 1]!; e++) {
       const nameId = pool.reqName[e]!;
       const flags = pool.reqFlags[e]!;
-      const name = pool.strings[nameId]!;
-      let text: string;
-      let ok: boolean;
-      if (flags === 0 && name.startsWith('(')) {
-        let cached = rich.get(name);
+      if (flags === 0) {
+        let state = plain[nameId]!;
+        if (state === 0) {
+          const name = pool.strings[nameId]!;
+          if (name.charCodeAt(0) === 0x28 /* ( */) state = 2;
+          else if (isIgnoredRequire(name)) state = 1;
+          else state = resolver.satisfiedEntry(e) ? 1 : -1;
+          plain[nameId] = state;
+        }
+        if (state === 1) continue;
+        if (state === -1) {
+          (missing ??= []).push(pool.strings[nameId]!);
+          continue;
+        }
+        let cached = rich.get(nameId);
         if (cached === undefined) {
           const dep = requireReldep(pool, e);
-          cached = dep ? { text: formatReldep(dep), ok: false } : null;
-          if (cached && !isIgnoredRequire(cached.text)) cached.ok = resolver.satisfied(dep!);
-          rich.set(name, cached);
+          if (dep) {
+            const text = formatReldep(dep);
+            cached = { text, ok: isIgnoredRequire(text) || resolver.satisfied(dep) };
+          } else cached = null;
+          rich.set(nameId, cached);
         }
-        if (cached === null) continue;
-        text = cached.text;
-        ok = cached.ok || isIgnoredRequire(text);
-      } else if (flags === 0) {
-        if (isIgnoredRequire(name)) continue;
-        text = name;
-        if (plain[nameId] === 0) plain[nameId] = resolver.satisfied({ type: 'name', name }) ? 1 : -1;
-        ok = plain[nameId] === 1;
-      } else {
-        const dep = requireReldep(pool, e)!;
-        text = formatReldep(dep);
-        if (isIgnoredRequire(text)) continue;
-        const key = (pool.reqEvr[e]! + 1) * stride * 8 + nameId * 8 + flags;
-        let cached = versioned.get(key);
-        if (cached === undefined) {
-          cached = resolver.satisfied(dep);
-          versioned.set(key, cached);
-        }
-        ok = cached;
+        if (cached && !cached.ok) (missing ??= []).push(cached.text);
+        continue;
       }
-      if (!ok) (missing ??= []).push(text);
+      const key = (pool.reqEvr[e]! + 1) * stride * 8 + nameId * 8 + flags;
+      let ok = versioned.get(key);
+      if (ok === undefined) {
+        ok = isIgnoredRequire(pool.strings[nameId]!) || resolver.satisfiedEntry(e);
+        versioned.set(key, ok);
+      }
+      if (!ok) (missing ??= []).push(formatReldep(requireReldep(pool, e)!));
     }
     if (missing) {
       found.push({

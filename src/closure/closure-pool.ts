@@ -1,19 +1,23 @@
 /**
  * All packages of the repositories a closure check reads, as libsolv's pool
  * holds them for dnf: one string table, packages numbered in repository
- * order, each package's provides (plus the `name = evr` self-provide libsolv
- * adds to every binary package), the providers of each name, and the owners
- * of the file paths dependencies name (libsolv's file provides, taken from
- * the full file lists as dnf loads them).
+ * order, each package's provides, the providers of each name (plus the
+ * `name = evr` self-provide libsolv gives every binary package), and the
+ * owners of the file paths dependencies name (libsolv's file provides).
  *
  * A package can provide only when it is installable on the system
  * architecture (libsolv's pool_installable: arch compatible, never
  * src/nosrc); which packages are "available" is the check's choice.
+ *
+ * One repository (the common case) is used as loaded: its string table and
+ * arrays are shared, not copied, and a dependency index brings the
+ * providers-by-name table prebuilt. Several repositories are merged into one
+ * string table.
  */
 import { machine } from 'node:os';
 
-import { compatibleArches, type ArchVariant } from '../rpm/index.js';
-import { REL_EQ } from './reldep.js';
+// Deep import (not ../rpm/index.js): `ferry repo closure` loads only the modules it runs (start-up time).
+import { compatibleArches, type ArchVariant } from '../rpm/arch.js';
 import type { RepoPackages } from './repo-packages.js';
 
 /** One repository of the pool. */
@@ -29,11 +33,118 @@ export interface PoolOptions {
   readonly archVariant?: ArchVariant;
 }
 
+interface Tables {
+  readonly strings: readonly string[];
+  readonly ids?: ReadonlyMap<string, number> | undefined;
+  readonly name: Int32Array;
+  readonly arch: Int32Array;
+  readonly evr: Int32Array;
+  readonly provStart: Int32Array;
+  readonly provName: Int32Array;
+  readonly provFlags: Uint8Array;
+  readonly provEvr: Int32Array;
+  readonly reqStart: Int32Array;
+  readonly reqName: Int32Array;
+  readonly reqFlags: Uint8Array;
+  readonly reqEvr: Int32Array;
+  readonly whatStart?: Int32Array;
+  readonly whatEntry?: Int32Array;
+}
+
+/** Counting sort of `keys` (values below `size`): CSR start offsets and the sorted element indexes. */
+export function groupBy(
+  keys: Int32Array,
+  size: number,
+  include?: (i: number) => boolean,
+): [Int32Array, Int32Array] {
+  const start = new Int32Array(size + 1);
+  let total = 0;
+  for (let i = 0; i < keys.length; i++) {
+    if (include && !include(i)) continue;
+    start[keys[i]! + 1]!++;
+    total++;
+  }
+  for (let s = 0; s < size; s++) start[s + 1]! += start[s]!;
+  const fill = start.slice(0, size);
+  const items = new Int32Array(total);
+  for (let i = 0; i < keys.length; i++) {
+    if (include && !include(i)) continue;
+    items[fill[keys[i]!]!++] = i;
+  }
+  return [start, items];
+}
+
+function merge(repos: readonly PoolRepo[]): Tables {
+  const strings: string[] = [];
+  const ids = new Map<string, number>();
+  let n = 0;
+  let p = 0;
+  let r = 0;
+  for (const repo of repos) {
+    n += repo.packages.count;
+    p += repo.packages.provName.length;
+    r += repo.packages.reqName.length;
+  }
+  const t = {
+    strings,
+    ids,
+    name: new Int32Array(n),
+    arch: new Int32Array(n),
+    evr: new Int32Array(n),
+    provStart: new Int32Array(n + 1),
+    provName: new Int32Array(p),
+    provFlags: new Uint8Array(p),
+    provEvr: new Int32Array(p),
+    reqStart: new Int32Array(n + 1),
+    reqName: new Int32Array(r),
+    reqFlags: new Uint8Array(r),
+    reqEvr: new Int32Array(r),
+  };
+  let pkg = 0;
+  let prov = 0;
+  let req = 0;
+  for (const repo of repos) {
+    const src = repo.packages;
+    const map = new Int32Array(src.strings.length);
+    for (let i = 0; i < src.strings.length; i++) {
+      const text = src.strings[i]!;
+      let id = ids.get(text);
+      if (id === undefined) {
+        id = strings.length;
+        strings.push(text);
+        ids.set(text, id);
+      }
+      map[i] = id;
+    }
+    const mapEvr = (e: number): number => (e < 0 ? -1 : map[e]!);
+    for (let i = 0; i < src.count; i++, pkg++) {
+      t.name[pkg] = map[src.name[i]!]!;
+      t.arch[pkg] = map[src.arch[i]!]!;
+      t.evr[pkg] = map[src.evr[i]!]!;
+      t.provStart[pkg] = prov;
+      for (let e = src.provStart[i]!; e < src.provStart[i + 1]!; e++, prov++) {
+        t.provName[prov] = map[src.provName[e]!]!;
+        t.provFlags[prov] = src.provFlags[e]!;
+        t.provEvr[prov] = mapEvr(src.provEvr[e]!);
+      }
+      t.reqStart[pkg] = req;
+      for (let e = src.reqStart[i]!; e < src.reqStart[i + 1]!; e++, req++) {
+        t.reqName[req] = map[src.reqName[e]!]!;
+        t.reqFlags[req] = src.reqFlags[e]!;
+        t.reqEvr[req] = mapEvr(src.reqEvr[e]!);
+      }
+    }
+  }
+  t.provStart[n] = prov;
+  t.reqStart[n] = req;
+  return t;
+}
+
 /** Packages and their provides across repositories, with global ids. */
 export class ClosurePool {
   readonly repos: readonly PoolRepo[];
-  readonly strings: string[] = [];
-  readonly ids = new Map<string, number>();
+  readonly strings: readonly string[];
+  private idsMap: ReadonlyMap<string, number> | undefined;
   readonly count: number;
   /** First package id of each repository, plus the total at the end. */
   readonly repoStart: Int32Array;
@@ -46,140 +157,94 @@ export class ClosurePool {
   readonly reqName: Int32Array;
   readonly reqFlags: Uint8Array;
   readonly reqEvr: Int32Array;
-  /** Provides by package (self-provide included). */
   readonly provStart: Int32Array;
   readonly provName: Int32Array;
   readonly provFlags: Uint8Array;
   readonly provEvr: Int32Array;
-  /** Provide entries by name: entries `byName[byNameStart[n]..byNameStart[n+1]]` index the prov* arrays. */
+  /** Provide entries by name: `byName[byNameStart[n] .. byNameStart[n + 1]]` index the prov* arrays. */
   readonly byNameStart: Int32Array;
   readonly byName: Int32Array;
   /** Package owning each prov* entry. */
   readonly provPkg: Int32Array;
-  /** Owners of file paths (by string id) looked up so far. */
-  readonly fileOwners = new Map<number, readonly number[]>();
+  /** Binary packages by name (their implicit `name = evr` provide). */
+  readonly selfStart: Int32Array;
+  readonly selfPkg: Int32Array;
+  /** Owners of file paths looked up so far. */
+  readonly fileOwners = new Map<string, readonly number[]>();
   private readonly looked = new Set<string>();
   readonly systemArch: string;
 
   constructor(repos: readonly PoolRepo[], options: PoolOptions) {
     this.repos = repos;
     this.systemArch = options.systemArch;
+    const single = repos.length === 1;
+    const t: Tables = single ? repos[0]!.packages : merge(repos);
+    this.strings = t.strings;
+    this.idsMap = t.ids;
+    this.name = t.name;
+    this.arch = t.arch;
+    this.evr = t.evr;
+    this.provStart = t.provStart;
+    this.provName = t.provName;
+    this.provFlags = t.provFlags;
+    this.provEvr = t.provEvr;
+    this.reqStart = t.reqStart;
+    this.reqName = t.reqName;
+    this.reqFlags = t.reqFlags;
+    this.reqEvr = t.reqEvr;
+    const n = t.name.length;
+    this.count = n;
+
     this.repoStart = new Int32Array(repos.length + 1);
+    this.repoOf = new Int32Array(n);
     let total = 0;
-    let provTotal = 0;
-    let reqTotal = 0;
     repos.forEach((repo, r) => {
       this.repoStart[r] = total;
+      this.repoOf.fill(r, total, total + repo.packages.count);
       total += repo.packages.count;
-      provTotal += repo.packages.provName.length + repo.packages.count;
-      reqTotal += repo.packages.reqName.length;
     });
     this.repoStart[repos.length] = total;
-    this.count = total;
-    this.repoOf = new Int32Array(total);
-    this.name = new Int32Array(total);
-    this.arch = new Int32Array(total);
-    this.evr = new Int32Array(total);
-    this.installable = new Uint8Array(total);
-    this.reqStart = new Int32Array(total + 1);
-    this.reqName = new Int32Array(reqTotal);
-    this.reqFlags = new Uint8Array(reqTotal);
-    this.reqEvr = new Int32Array(reqTotal);
-    this.provStart = new Int32Array(total + 1);
-    this.provName = new Int32Array(provTotal);
-    this.provFlags = new Uint8Array(provTotal);
-    this.provEvr = new Int32Array(provTotal);
-    this.provPkg = new Int32Array(provTotal);
 
     const compatible = new Set(
       compatibleArches(options.systemArch, { variant: options.archVariant ?? 'fedora' }),
     );
-    let prov = 0;
-    let req = 0;
-    repos.forEach((repo, r) => {
-      const p = repo.packages;
-      const map = this.mapStrings(p.strings, r === 0);
-      const installableArch = new Map<number, boolean>();
-      const base = this.repoStart[r]!;
-      for (let i = 0; i < p.count; i++) {
-        const id = base + i;
-        this.repoOf[id] = r;
-        const name = map[p.name[i]!]!;
-        const arch = map[p.arch[i]!]!;
-        const evr = map[p.evr[i]!]!;
-        this.name[id] = name;
-        this.arch[id] = arch;
-        this.evr[id] = evr;
-        let ok = installableArch.get(arch);
-        if (ok === undefined) {
-          ok = compatible.has(this.strings[arch]!);
-          installableArch.set(arch, ok);
-        }
-        this.installable[id] = ok ? 1 : 0;
-
-        this.provStart[id] = prov;
-        for (let e = p.provStart[i]!; e < p.provStart[i + 1]!; e++) {
-          this.provName[prov] = map[p.provName[e]!]!;
-          this.provFlags[prov] = p.provFlags[e]!;
-          const pe = p.provEvr[e]!;
-          this.provEvr[prov] = pe < 0 ? -1 : map[pe]!;
-          this.provPkg[prov++] = id;
-        }
-        // libsolv adds `name = evr` to every package that is not a source package.
-        const archText = this.strings[arch]!;
-        if (archText !== 'src' && archText !== 'nosrc') {
-          this.provName[prov] = name;
-          this.provFlags[prov] = REL_EQ;
-          this.provEvr[prov] = evr;
-          this.provPkg[prov++] = id;
-        }
-
-        this.reqStart[id] = req;
-        for (let e = p.reqStart[i]!; e < p.reqStart[i + 1]!; e++) {
-          this.reqName[req] = map[p.reqName[e]!]!;
-          this.reqFlags[req] = p.reqFlags[e]!;
-          const re = p.reqEvr[e]!;
-          this.reqEvr[req++] = re < 0 ? -1 : map[re]!;
-        }
+    const archOk = new Map<number, number>();
+    const binary = new Map<number, boolean>();
+    this.installable = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const arch = this.arch[i]!;
+      let ok = archOk.get(arch);
+      if (ok === undefined) {
+        const text = this.strings[arch]!;
+        ok = compatible.has(text) ? 1 : 0;
+        archOk.set(arch, ok);
+        binary.set(arch, text !== 'src' && text !== 'nosrc');
       }
-    });
-    this.provStart[total] = prov;
-    this.reqStart[total] = req;
+      this.installable[i] = ok;
+    }
 
-    // Counting sort of provide entries by name: the whatprovides index.
-    const strings = this.strings.length;
-    this.byNameStart = new Int32Array(strings + 1);
-    for (let e = 0; e < prov; e++) this.byNameStart[this.provName[e]! + 1]!++;
-    for (let s = 0; s < strings; s++) this.byNameStart[s + 1]! += this.byNameStart[s]!;
-    const fill = this.byNameStart.slice(0, strings);
-    this.byName = new Int32Array(prov);
-    for (let e = 0; e < prov; e++) this.byName[fill[this.provName[e]!]!++] = e;
+    this.provPkg = new Int32Array(this.provName.length);
+    for (let i = 0; i < n; i++) this.provPkg.fill(i, this.provStart[i], this.provStart[i + 1]);
+    const size = this.strings.length;
+    if (single && t.whatStart && t.whatEntry) {
+      this.byNameStart = t.whatStart;
+      this.byName = t.whatEntry;
+    } else {
+      [this.byNameStart, this.byName] = groupBy(this.provName, size);
+    }
+    // libsolv adds `name = evr` to every package that is not a source package.
+    [this.selfStart, this.selfPkg] = groupBy(this.name, size, (i) => binary.get(this.arch[i]!) === true);
   }
 
-  /** Global ids of a repository's strings (the first repository's table is taken over as is). */
-  private mapStrings(local: readonly string[], first: boolean): Int32Array {
-    const map = new Int32Array(local.length);
-    if (first) {
-      for (let i = 0; i < local.length; i++) {
-        this.strings.push(local[i]!);
-        this.ids.set(local[i]!, i);
-        map[i] = i;
-      }
-      return map;
+  /** The id of a string in the pool, undefined when no package mentions it. */
+  idOf(text: string): number | undefined {
+    if (!this.idsMap) {
+      const ids = new Map<string, number>();
+      for (let i = 0; i < this.strings.length; i++)
+        if (!ids.has(this.strings[i]!)) ids.set(this.strings[i]!, i);
+      this.idsMap = ids;
     }
-    for (let i = 0; i < local.length; i++) map[i] = this.intern(local[i]!);
-    return map;
-  }
-
-  /** The id of a string, added when new. */
-  intern(text: string): number {
-    let id = this.ids.get(text);
-    if (id === undefined) {
-      id = this.strings.length;
-      this.strings.push(text);
-      this.ids.set(text, id);
-    }
-    return id;
+    return this.idsMap.get(text);
   }
 
   /** Looks up (once per path) which packages own `paths`, across all repositories. */
@@ -193,13 +258,8 @@ export class ClosurePool {
       found.forEach((map, r) => {
         for (const local of map.get(path) ?? []) owners.push(this.repoStart[r]! + local);
       });
-      if (owners.length > 0) this.fileOwners.set(this.intern(path), owners);
+      if (owners.length > 0) this.fileOwners.set(path, owners);
     }
-  }
-
-  /** Whether file owners of `path` were looked up. */
-  fileOwnersLoaded(path: string): boolean {
-    return this.looked.has(path);
   }
 
   repoId(pkg: number): string {

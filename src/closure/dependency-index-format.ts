@@ -12,6 +12,9 @@
  *   provName/provEvr          Int32[P]   (EVR -1: unversioned)
  *   provFlags                 Uint8[P]   libsolv REL_* bits
  *   reqStart/reqName/reqEvr/reqFlags     the same for requires
+ *   whatStart                 Int32[S+1] providers by name: provide entries of string s are
+ *   whatEntry                 Int32[P]   whatEntry[whatStart[s] .. whatStart[s+1]] (prebuilt, so a
+ *                                        one-repository check builds nothing)
  *   fileBlob                  UTF-8 paths, each followed by NUL
  *   fileTable                 Uint32[3F] (FNV-1a hash of the path, package, blob offset), sorted
  *
@@ -22,6 +25,7 @@
 import { endianness } from 'node:os';
 
 import { FerryError } from '../errors.js';
+import { groupBy } from './closure-pool.js';
 import type { FileOwners, RepoPackages } from './repo-packages.js';
 
 const MAGIC = Buffer.from('FERRYDX1', 'latin1');
@@ -42,7 +46,7 @@ export interface DependencyIndexHeader {
 }
 
 /** The content of an index: package tables plus every owned path per package. */
-export interface IndexContent extends Omit<RepoPackages, 'files'> {
+export interface IndexContent extends Omit<RepoPackages, 'files' | 'whatStart' | 'whatEntry' | 'ids'> {
   /** Paths of package i: `filePaths[fileStart[i]]` to `filePaths[fileStart[i + 1] - 1]`. */
   readonly fileStart: Int32Array;
   readonly filePaths: readonly string[];
@@ -100,6 +104,7 @@ export function encodeDependencyIndex(content: IndexContent, primaryChecksum: st
     stringBytes: strings.bytes.length,
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const [whatStart, whatEntry] = groupBy(content.provName, content.strings.length);
   const sections: Uint8Array[] = [
     strings.bytes,
     content.name,
@@ -113,6 +118,8 @@ export function encodeDependencyIndex(content: IndexContent, primaryChecksum: st
     content.reqName,
     content.reqEvr,
     content.reqFlags,
+    whatStart,
+    whatEntry,
     files.bytes,
     fileTable,
   ].map((s) => (s instanceof Buffer ? s : new Uint8Array(s.buffer, s.byteOffset, s.byteLength)));
@@ -274,10 +281,16 @@ export function decodeDependencyIndex(
   const reqName = r.int32(header.requires);
   const reqEvr = r.int32(header.requires);
   const reqFlags = r.uint8(header.requires);
+  const whatStart = r.int32(header.strings + 1);
+  const whatEntry = r.int32(header.provides);
   const fileBlob = r.bytes(header.fileBlobBytes);
   const fileTable = r.uint32(header.files * 3);
   if (r.end() !== data.length) throw invalid(file, 'unexpected trailing data');
-  if (provStart[n] !== header.provides || reqStart[n] !== header.requires) {
+  if (
+    provStart[n] !== header.provides ||
+    reqStart[n] !== header.requires ||
+    whatStart[header.strings] !== header.provides
+  ) {
     throw invalid(file, 'dependency ranges do not match the header');
   }
   return {
@@ -296,6 +309,8 @@ export function decodeDependencyIndex(
       reqName,
       reqFlags,
       reqEvr,
+      whatStart,
+      whatEntry,
       files: tableOwners(fileBlob, fileTable),
     },
   };

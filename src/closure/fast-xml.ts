@@ -29,13 +29,25 @@ function isBlank(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 }
 
+/** Index of the first quote character in [from, to), or -1. */
+function firstQuote(text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 || c === 0x27) return i;
+  }
+  return -1;
+}
+
 function isNameEnd(c: number): boolean {
   // blank, '>', '/'
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x3e || c === 0x2f;
 }
 
 export class FastXml {
-  private name = '';
+  /** The last tag's name, sliced on demand. */
+  private nameStart = 0;
+  private nameEnd = 0;
+  private name: string | undefined;
   private pos = 0;
   /** Start and end (exclusive, before `>` or `/>`) of the last tag's attribute text. */
   private attrStart = 0;
@@ -49,7 +61,28 @@ export class FastXml {
 
   /** Name of the tag last returned by next(). */
   tag(): string {
+    this.name ??= this.text.slice(this.nameStart, this.nameEnd);
     return this.name;
+  }
+
+  /** Whether the last tag is named `name` (compared in place, no string made). */
+  is(name: string): boolean {
+    return this.nameEnd - this.nameStart === name.length && this.text.startsWith(name, this.nameStart);
+  }
+
+  /** Index of the `>` ending the tag that starts at `lt`, skipping quoted attribute values. */
+  private tagEnd(lt: number): number {
+    const text = this.text;
+    let p = lt + 1;
+    for (;;) {
+      const gt = text.indexOf('>', p);
+      if (gt < 0) return -1;
+      const quote = firstQuote(text, p, gt);
+      if (quote < 0) return gt;
+      const close = text.indexOf(text[quote]!, quote + 1);
+      if (close < 0) return -1;
+      p = close + 1;
+    }
   }
 
   error(message: string, at: number = this.tagStart): FerryError {
@@ -87,17 +120,22 @@ export class FastXml {
         this.pos = this.skipTo('?>', lt + 2);
         continue;
       }
-      const gt = text.indexOf('>', lt + 1);
+      const gt = c === 0x2f ? text.indexOf('>', lt + 1) : this.tagEnd(lt);
       if (gt < 0) throw this.error('unterminated tag');
       this.pos = gt + 1;
+      this.name = undefined;
       if (c === 0x2f /* / */) {
-        this.name = text.slice(lt + 2, gt).trimEnd();
+        let end = gt;
+        while (end > lt + 2 && isBlank(text.charCodeAt(end - 1))) end--;
+        this.nameStart = lt + 2;
+        this.nameEnd = end;
         return 'close';
       }
       let end = lt + 1;
       while (end < gt && !isNameEnd(text.charCodeAt(end))) end++;
       if (end === lt + 1) throw this.error('tag without a name');
-      this.name = text.slice(lt + 1, end);
+      this.nameStart = lt + 1;
+      this.nameEnd = end;
       this.attrStart = end;
       if (text.charCodeAt(gt - 1) === 0x2f) {
         this.attrEnd = gt - 1;
@@ -129,17 +167,24 @@ export class FastXml {
       if (p >= end) return;
       const nameStart = p;
       while (p < end && text.charCodeAt(p) !== 0x3d && !isBlank(text.charCodeAt(p))) p++;
-      const attrName = text.slice(nameStart, p);
+      const nameLength = p - nameStart;
       while (p < end && isBlank(text.charCodeAt(p))) p++;
-      if (text.charCodeAt(p) !== 0x3d) throw this.error(`attribute ${attrName} has no value`);
+      if (text.charCodeAt(p) !== 0x3d) throw this.error(`attribute ${text.slice(nameStart, p)} has no value`);
       p++;
       while (p < end && isBlank(text.charCodeAt(p))) p++;
       const quote = text[p];
-      if (quote !== '"' && quote !== "'") throw this.error(`attribute ${attrName} is not quoted`);
+      if (quote !== '"' && quote !== "'")
+        throw this.error(`attribute ${text.slice(nameStart, nameStart + nameLength)} is not quoted`);
       const close = text.indexOf(quote, p + 1);
-      if (close < 0 || close > end) throw this.error(`attribute ${attrName} is not terminated`);
-      const slot = names.indexOf(attrName);
-      if (slot >= 0) out[slot] = decodeEntities(text.slice(p + 1, close));
+      if (close < 0 || close > end)
+        throw this.error(`attribute ${text.slice(nameStart, nameStart + nameLength)} is not terminated`);
+      for (let k = 0; k < names.length; k++) {
+        const name = names[k]!;
+        if (name.length === nameLength && text.startsWith(name, nameStart)) {
+          out[k] = decodeEntities(text.slice(p + 1, close));
+          break;
+        }
+      }
       p = close + 1;
     }
   }
@@ -160,7 +205,7 @@ export class FastXml {
     let out = '';
     for (;;) {
       const lt = text.indexOf('<', this.pos);
-      if (lt < 0) throw this.error(`<${this.name}> is not closed`);
+      if (lt < 0) throw this.error(`<${this.tag()}> is not closed`);
       out += decodeEntities(text.slice(this.pos, lt));
       if (text.startsWith('<![CDATA[', lt)) {
         const end = text.indexOf(']]>', lt + 9);
@@ -169,7 +214,7 @@ export class FastXml {
         this.pos = end + 3;
         continue;
       }
-      if (text.charCodeAt(lt + 1) !== 0x2f) throw this.error(`unexpected element inside <${this.name}>`, lt);
+      if (text.charCodeAt(lt + 1) !== 0x2f) throw this.error(`unexpected element inside <${this.tag()}>`, lt);
       const gt = text.indexOf('>', lt);
       if (gt < 0) throw this.error('unterminated tag', lt);
       this.pos = gt + 1;

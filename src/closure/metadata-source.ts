@@ -9,7 +9,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { FerryError } from '../errors.js';
-import { decompressMetadata, parseRepomd, type Repomd, type RepomdRecord } from '../repo/index.js';
+// Deep imports (not ../repo/index.js, which loads the writer and its workers): start-up time.
+import { decompressMetadata } from '../repo/decompress.js';
+import { parseRepomd, type Repomd, type RepomdRecord } from '../repo/repomd.js';
 import type { RepoLocation } from './repo-spec.js';
 
 /** The files of one repository. */

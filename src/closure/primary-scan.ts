@@ -4,10 +4,9 @@
  * owners of the file paths some dependency names. Everything else is
  * skipped without being decoded.
  */
-import { FerryError } from '../errors.js';
 import { FastXml } from './fast-xml.js';
 import { makeEvr } from './reldep.js';
-import { RepoPackagesBuilder, type DependencyEntry } from './repo-packages.js';
+import { RepoPackagesBuilder } from './repo-packages.js';
 
 const ENTRY_ATTRS = ['name', 'flags', 'epoch', 'ver', 'rel'] as const;
 const VERSION_ATTRS = ['epoch', 'ver', 'rel'] as const;
@@ -16,98 +15,102 @@ export interface ScannedPrimary {
   readonly builder: RepoPackagesBuilder;
   /** Package ids (checksums) in primary order, to match filelists entries. */
   readonly pkgids: readonly string[];
+  /** The files primary lists (createrepo_c's subset: /etc/, *bin/, /usr/lib/sendmail), with their packages. */
+  readonly primaryFiles: ReadonlyMap<string, readonly number[]>;
 }
 
-function readEntries(xml: FastXml, section: string, into: DependencyEntry[]): void {
-  const attrs: (string | undefined)[] = [];
-  for (;;) {
-    const kind = xml.next();
-    if (kind === 'end') throw xml.error(`<${section}> is not closed`);
-    if (kind === 'close') {
-      if (xml.tag() !== section) throw xml.error(`</${xml.tag()}> closes <${section}>`);
-      return;
-    }
-    if (xml.tag() === 'rpm:entry') {
-      xml.readAttrs(ENTRY_ATTRS, attrs);
-      const name = attrs[0];
-      if (name !== undefined && name !== '') {
-        into.push({ name, flags: attrs[1], epoch: attrs[2], version: attrs[3], release: attrs[4] });
+class PrimaryReader {
+  private readonly attrs: (string | undefined)[] = [];
+  readonly builder = new RepoPackagesBuilder();
+  readonly pkgids: string[] = [];
+  readonly primaryFiles = new Map<string, number[]>();
+
+  constructor(private readonly xml: FastXml) {}
+
+  private entries(section: string, provides: boolean): void {
+    const xml = this.xml;
+    const attrs = this.attrs;
+    for (;;) {
+      const kind = xml.next();
+      if (kind === 'end') throw xml.error(`<${section}> is not closed`);
+      if (kind === 'close') {
+        if (!xml.is(section)) throw xml.error(`</${xml.tag()}> closes <${section}>`);
+        return;
       }
-    }
-    if (kind === 'open') xml.skipElement();
-  }
-}
-
-function readFormat(xml: FastXml, provides: DependencyEntry[], requires: DependencyEntry[]): void {
-  for (;;) {
-    const kind = xml.next();
-    if (kind === 'end') throw xml.error('<format> is not closed');
-    if (kind === 'close') return;
-    if (kind === 'empty') continue;
-    if (xml.tag() === 'rpm:provides') readEntries(xml, 'rpm:provides', provides);
-    else if (xml.tag() === 'rpm:requires') readEntries(xml, 'rpm:requires', requires);
-    else xml.skipElement();
-  }
-}
-
-function readPackage(xml: FastXml, builder: RepoPackagesBuilder, pkgids: string[]): void {
-  let name: string | undefined;
-  let arch = '';
-  let evr = '';
-  let pkgid = '';
-  const provides: DependencyEntry[] = [];
-  const requires: DependencyEntry[] = [];
-  const attrs: (string | undefined)[] = [];
-  for (;;) {
-    const kind = xml.next();
-    if (kind === 'end') throw xml.error('<package> is not closed');
-    if (kind === 'close') break;
-    switch (xml.tag()) {
-      case 'name':
-        if (kind === 'open') name = xml.readText();
-        break;
-      case 'arch':
-        if (kind === 'open') arch = xml.readText();
-        break;
-      case 'version':
-        xml.readAttrs(VERSION_ATTRS, attrs);
-        evr = makeEvr(attrs[0], attrs[1], attrs[2]);
-        if (kind === 'open') xml.skipElement();
-        break;
-      case 'checksum':
-        if (kind === 'open') pkgid = xml.readText().trim();
-        break;
-      case 'format':
-        if (kind === 'open') readFormat(xml, provides, requires);
-        break;
-      default:
-        if (kind === 'open') xml.skipElement();
+      if (xml.is('rpm:entry')) {
+        xml.readAttrs(ENTRY_ATTRS, attrs);
+        const name = attrs[0];
+        if (name !== undefined && name !== '') {
+          const entry = { name, flags: attrs[1], epoch: attrs[2], version: attrs[3], release: attrs[4] };
+          if (provides) this.builder.addProvide(entry);
+          else this.builder.addRequire(entry);
+        }
+      }
+      if (kind === 'open') xml.skipElement();
     }
   }
-  if (name === undefined || name === '') throw xml.error('<package> without a <name>');
-  builder.beginPackage(name, arch === '' ? 'noarch' : arch, evr);
-  for (const dep of provides) builder.addProvide(dep);
-  for (const dep of requires) builder.addRequire(dep);
-  builder.endPackage();
-  pkgids.push(pkgid);
+
+  private format(index: number): void {
+    const xml = this.xml;
+    for (;;) {
+      const kind = xml.next();
+      if (kind === 'end') throw xml.error('<format> is not closed');
+      if (kind === 'close') return;
+      if (kind === 'empty') continue;
+      if (xml.is('rpm:provides')) this.entries('rpm:provides', true);
+      else if (xml.is('rpm:requires')) this.entries('rpm:requires', false);
+      else if (xml.is('file')) {
+        const path = xml.readText();
+        const list = this.primaryFiles.get(path);
+        if (list === undefined) this.primaryFiles.set(path, [index]);
+        else if (list[list.length - 1] !== index) list.push(index);
+      } else xml.skipElement();
+    }
+  }
+
+  package(): void {
+    const xml = this.xml;
+    const index = this.builder.count;
+    let name: string | undefined;
+    let arch = '';
+    let evr = '';
+    let pkgid = '';
+    for (;;) {
+      const kind = xml.next();
+      if (kind === 'end') throw xml.error('<package> is not closed');
+      if (kind === 'close') break;
+      if (xml.is('version')) {
+        xml.readAttrs(VERSION_ATTRS, this.attrs);
+        evr = makeEvr(this.attrs[0], this.attrs[1], this.attrs[2]);
+        if (kind === 'open') xml.skipElement();
+      } else if (kind === 'empty') continue;
+      else if (xml.is('name')) name = xml.readText();
+      else if (xml.is('arch')) arch = xml.readText();
+      else if (xml.is('checksum')) pkgid = xml.readText().trim();
+      else if (xml.is('format')) this.format(index);
+      else xml.skipElement();
+    }
+    if (name === undefined || name === '') throw xml.error('<package> without a <name>');
+    this.builder.endPackage(name, arch === '' ? 'noarch' : arch, evr);
+    this.pkgids.push(pkgid);
+  }
 }
 
 /** Reads primary.xml text; `file` names it in errors. */
 export function scanPrimary(text: string, file: string): ScannedPrimary {
   const xml = new FastXml(text, file);
-  if (xml.next() !== 'open' || xml.tag() !== 'metadata') {
+  if (xml.next() !== 'open' || !xml.is('metadata')) {
     throw xml.error('not a primary.xml: the root element is not <metadata>');
   }
-  const builder = new RepoPackagesBuilder();
-  const pkgids: string[] = [];
+  const reader = new PrimaryReader(xml);
   for (;;) {
     const kind = xml.next();
     if (kind === 'end') throw xml.error('<metadata> is not closed');
     if (kind === 'close') break;
-    if (kind === 'open' && xml.tag() === 'package') readPackage(xml, builder, pkgids);
+    if (kind === 'open' && xml.is('package')) reader.package();
     else if (kind === 'open') xml.skipElement();
   }
-  return { builder, pkgids };
+  return { builder: reader.builder, pkgids: reader.pkgids, primaryFiles: reader.primaryFiles };
 }
 
 /**
@@ -121,7 +124,7 @@ export function scanFilelists(
   wanted: ReadonlySet<string>,
 ): Map<string, number[]> {
   const xml = new FastXml(text, file);
-  if (xml.next() !== 'open' || xml.tag() !== 'filelists') {
+  if (xml.next() !== 'open' || !xml.is('filelists')) {
     throw xml.error('not a filelists.xml: the root element is not <filelists>');
   }
   const owners = new Map<string, number[]>();
@@ -131,7 +134,7 @@ export function scanFilelists(
     const kind = xml.next();
     if (kind === 'end') throw xml.error('<filelists> is not closed');
     if (kind === 'close') break;
-    if (xml.tag() !== 'package') {
+    if (!xml.is('package')) {
       if (kind === 'open') xml.skipElement();
       continue;
     }
@@ -149,7 +152,7 @@ export function scanFilelists(
       if (inner === 'end') throw xml.error('<package> is not closed');
       if (inner === 'close') break;
       if (inner === 'empty') continue;
-      if (xml.tag() !== 'file') {
+      if (!xml.is('file')) {
         xml.skipElement();
         continue;
       }
@@ -161,9 +164,4 @@ export function scanFilelists(
     }
   }
   return owners;
-}
-
-/** FERRY_REPODATA_INVALID for a repository whose files disagree. */
-export function inconsistent(message: string, file: string): FerryError {
-  return new FerryError('FERRY_REPODATA_INVALID', message, { file });
 }

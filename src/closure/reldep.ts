@@ -80,6 +80,17 @@ export function flagsFromAttribute(flags: string): number {
   }
 }
 
+/** Whether `text` starts with `digits:` (makeevr_parts keeps a `0:` epoch then). */
+function looksLikeEpoch(text: string): boolean {
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) break;
+    i++;
+  }
+  return i > 0 && text.charCodeAt(i) === 0x3a;
+}
+
 /**
  * The EVR string libsolv builds from repodata's epoch/ver/rel attributes
  * (makeevr_parts): a `0` or empty epoch is dropped unless the version starts
@@ -95,7 +106,7 @@ export function makeEvr(
 ): string {
   let e = epoch === undefined ? undefined : String(epoch);
   if (e !== undefined && (e === '' || e === '0')) e = undefined;
-  if (version !== undefined && e === undefined && /^\d+:/.test(version)) e = '0';
+  if (version !== undefined && e === undefined && looksLikeEpoch(version)) e = '0';
   let out = e === undefined ? '' : `${e}:`;
   if (version !== undefined) out += version;
   if (release !== undefined) out += `-${release}`;

@@ -5,7 +5,9 @@
  * dependency names a file path, filelists.xml). Every file read is checked
  * against repomd.xml's checksum.
  */
-import type { RepomdRecord } from '../repo/index.js';
+import type { RepomdRecord } from '../repo/repomd.js';
+// Deep import (not ../rpm/index.js): start-up time of `ferry repo closure`.
+import { isPrimaryFile } from '../rpm/package-from-header.js';
 import { decodeDependencyIndex, readIndexHeader } from './dependency-index-format.js';
 import { DEPENDENCY_INDEX_TYPE } from './dependency-index-extension.js';
 import {
@@ -38,18 +40,25 @@ export interface LoadRepoOptions {
   readonly useIndex?: boolean;
 }
 
-/** File owners read from filelists.xml on first use; later calls scan the kept text for new paths only. */
-function filelistsOwners(
+/**
+ * File owners from the XML. Paths primary.xml covers (createrepo_c lists every
+ * file under /etc/, with `bin/` in its path, and /usr/lib/sendmail there;
+ * libsolv's filelist filter and dnf5 rely on the same rule) are answered from
+ * primary; only other paths need filelists.xml, read on first use and kept
+ * for later lookups.
+ */
+function xmlFileOwners(
   source: MetadataSource,
   record: RepomdRecord,
   pkgids: readonly string[],
+  primaryFiles: ReadonlyMap<string, readonly number[]>,
 ): FileOwners {
   let text: Promise<string> | undefined;
   const known = new Map<string, readonly number[]>();
   const asked = new Set<string>();
   return {
     owners: async (paths) => {
-      const fresh = paths.filter((path) => !asked.has(path));
+      const fresh = paths.filter((path) => !isPrimaryFile(path) && !asked.has(path));
       if (fresh.length > 0) {
         text ??= readRecord(source, record).then((data) => data.toString('utf8'));
         const found = scanFilelists(await text, source.describe(record.href), pkgids, new Set(fresh));
@@ -58,7 +67,7 @@ function filelistsOwners(
       }
       const out = new Map<string, readonly number[]>();
       for (const path of paths) {
-        const owners = known.get(path);
+        const owners = isPrimaryFile(path) ? primaryFiles.get(path) : known.get(path);
         if (owners) out.set(path, owners);
       }
       return out;
@@ -106,7 +115,8 @@ export async function loadRepo(spec: RepoSpec, options: LoadRepoOptions = {}): P
     if (packages) return { spec, packages, source: 'index', notes };
   }
   const text = (await readRecord(source, primary)).toString('utf8');
-  const { builder, pkgids } = scanPrimary(text, source.describe(primary.href));
+  const { builder, pkgids, primaryFiles } = scanPrimary(text, source.describe(primary.href));
   const filelists = recordOf(repomd, 'filelists', source);
-  return { spec, packages: builder.build(filelistsOwners(source, filelists, pkgids)), source: 'xml', notes };
+  const files = xmlFileOwners(source, filelists, pkgids, primaryFiles);
+  return { spec, packages: builder.build(files), source: 'xml', notes };
 }

@@ -23,6 +23,8 @@ export interface FileOwners {
  */
 export interface RepoPackages {
   readonly strings: readonly string[];
+  /** String ids by text, when the loader built them anyway (saves rebuilding the map). */
+  readonly ids?: ReadonlyMap<string, number>;
   readonly count: number;
   readonly name: Int32Array;
   readonly arch: Int32Array;
@@ -35,6 +37,12 @@ export interface RepoPackages {
   readonly reqName: Int32Array;
   readonly reqFlags: Uint8Array;
   readonly reqEvr: Int32Array;
+  /**
+   * Optional prebuilt providers by name (a dependency index has them): the
+   * provide entries of string `s` are `whatEntry[whatStart[s] .. whatStart[s + 1]]`.
+   */
+  readonly whatStart?: Int32Array;
+  readonly whatEntry?: Int32Array;
   readonly files: FileOwners;
 }
 
@@ -49,7 +57,7 @@ export interface DependencyEntry {
 
 /** Grows plain arrays, then freezes them into typed arrays. */
 export class RepoPackagesBuilder {
-  private readonly ids = new Map<string, number>();
+  readonly ids = new Map<string, number>();
   readonly strings: string[] = [];
   private readonly name: number[] = [];
   private readonly arch: number[] = [];
@@ -77,14 +85,6 @@ export class RepoPackagesBuilder {
     return id;
   }
 
-  /** Starts a package; its provides and requires follow, then `endPackage`. */
-  beginPackage(name: string, arch: string, evr: string): number {
-    this.name.push(this.intern(name));
-    this.arch.push(this.intern(arch));
-    this.evr.push(this.intern(evr));
-    return this.name.length - 1;
-  }
-
   addProvide(entry: DependencyEntry): void {
     const flags = entry.flags ? flagsFromAttribute(entry.flags) : 0;
     this.provName.push(this.intern(entry.name));
@@ -99,14 +99,23 @@ export class RepoPackagesBuilder {
     this.reqEvr.push(flags ? this.intern(makeEvr(entry.epoch, entry.version, entry.release)) : -1);
   }
 
-  endPackage(): void {
+  /**
+   * Ends a package: the provides and requires added since the previous one
+   * are its. Returns its index.
+   */
+  endPackage(name: string, arch: string, evr: string): number {
+    this.name.push(this.intern(name));
+    this.arch.push(this.intern(arch));
+    this.evr.push(this.intern(evr));
     this.provStart.push(this.provName.length);
     this.reqStart.push(this.reqName.length);
+    return this.name.length - 1;
   }
 
   build(files: FileOwners): RepoPackages {
     return {
       strings: this.strings,
+      ids: this.ids,
       count: this.name.length,
       name: Int32Array.from(this.name),
       arch: Int32Array.from(this.arch),
@@ -161,10 +170,9 @@ export function repoPackagesFromModels(packages: readonly ClosurePackageInput[])
   const builder = new RepoPackagesBuilder();
   const byPath = new Map<string, number[]>();
   for (const pkg of packages) {
-    const index = builder.beginPackage(pkg.name, pkg.arch, packageEvr(pkg));
     for (const dep of pkg.provides) if (dep.name !== '') builder.addProvide(dep);
     for (const dep of pkg.requires) if (dep.name !== '') builder.addRequire(dep);
-    builder.endPackage();
+    const index = builder.endPackage(pkg.name, pkg.arch, packageEvr(pkg));
     for (const file of pkg.files) {
       const list = byPath.get(file.path);
       if (list === undefined) byPath.set(file.path, [index]);

@@ -4,8 +4,9 @@
  * available packages, which is exactly the test `dnf repoclosure` makes
  * (`available.filter(provides=dep)` non-empty).
  *
- * - a name is provided by every package with a provide of that name, and a
- *   path also by every package shipping that file;
+ * - a name is provided by every package with a provide of that name (every
+ *   binary package provides `name = evr` of itself), and a path also by
+ *   every package shipping that file;
  * - `name op evr` by a provide of that name that is unversioned (it provides
  *   every version) or whose range overlaps (pool_match_flags_evr);
  * - rich dependencies: `and`, `or` are the union of both sides; `if` and
@@ -18,7 +19,7 @@
  */
 import type { ClosurePool } from './closure-pool.js';
 import { matchFlagsEvr } from './evr-match.js';
-import type { Reldep } from './reldep.js';
+import { REL_EQ, type Reldep } from './reldep.js';
 
 /** A provide entry of an overlaid package. */
 export interface ExtraProvide {
@@ -30,46 +31,55 @@ export interface ExtraProvide {
 /** Packages overlaid on the pool (ids from pool.count on): candidates of "what breaks". */
 export interface Overlay {
   readonly usable: (pkg: number) => boolean;
+  /** Provides by name, the self-provide included. */
   readonly provides: ReadonlyMap<string, readonly ExtraProvide[]>;
   readonly fileOwners: ReadonlyMap<string, readonly number[]>;
 }
 
-export class Resolver {
-  private readonly nameLimit: number;
+type Visit = (pkg: number) => boolean;
 
+const ANY: Visit = () => true;
+
+export class Resolver {
   constructor(
     private readonly pool: ClosurePool,
     /** Per pool package: 1 when it may satisfy dependencies. */
     private readonly usable: Uint8Array,
     private readonly overlay?: Overlay,
-  ) {
-    this.nameLimit = pool.byNameStart.length - 1;
-  }
+  ) {}
 
-  private isUsable(pkg: number): boolean {
-    return pkg < this.pool.count ? this.usable[pkg] === 1 : this.overlay!.usable(pkg);
-  }
-
-  /** Visits the usable providers of a name or relation until `visit` returns true; returns whether it did. */
-  private someProvider(name: string, flags: number, evr: string, visit: (pkg: number) => boolean): boolean {
+  /**
+   * Visits the usable providers of a name (`flags` 0) or a relation until
+   * `visit` returns true; returns whether it did. `id` is the name's string
+   * id in the pool, or -1 when the pool does not know the name.
+   */
+  private someProvider(id: number, name: string, flags: number, evr: string, visit: Visit): boolean {
     const pool = this.pool;
-    const id = pool.ids.get(name);
-    if (id !== undefined) {
-      if (id < this.nameLimit) {
-        const end = pool.byNameStart[id + 1]!;
-        for (let i = pool.byNameStart[id]!; i < end; i++) {
-          const e = pool.byName[i]!;
-          const pkg = pool.provPkg[e]!;
-          if (this.usable[pkg] !== 1) continue;
-          if (flags !== 0) {
-            const pflags = pool.provFlags[e]!;
-            if (pflags !== 0 && !matchFlagsEvr(pflags, pool.strings[pool.provEvr[e]!]!, flags, evr)) continue;
-          }
-          if (visit(pkg)) return true;
+    const usable = this.usable;
+    if (id >= 0) {
+      const end = pool.byNameStart[id + 1]!;
+      for (let i = pool.byNameStart[id]!; i < end; i++) {
+        const e = pool.byName[i]!;
+        const pkg = pool.provPkg[e]!;
+        if (usable[pkg] !== 1) continue;
+        if (flags !== 0) {
+          const pflags = pool.provFlags[e]!;
+          if (pflags !== 0 && !matchFlagsEvr(pflags, pool.strings[pool.provEvr[e]!]!, flags, evr)) continue;
         }
+        if (visit(pkg)) return true;
       }
-      const owners = pool.fileOwners.get(id);
-      if (owners) for (const pkg of owners) if (this.usable[pkg] === 1 && visit(pkg)) return true;
+      const selfEnd = pool.selfStart[id + 1]!;
+      for (let i = pool.selfStart[id]!; i < selfEnd; i++) {
+        const pkg = pool.selfPkg[i]!;
+        if (usable[pkg] !== 1) continue;
+        if (flags !== 0 && !matchFlagsEvr(REL_EQ, pool.strings[pool.evr[pkg]!]!, flags, evr)) continue;
+        if (visit(pkg)) return true;
+      }
+    }
+    if (name.charCodeAt(0) === 0x2f /* / */) {
+      const owners = pool.fileOwners.get(name);
+      // File provides are unversioned: they satisfy any version asked of the path.
+      if (owners) for (const pkg of owners) if (usable[pkg] === 1 && visit(pkg)) return true;
     }
     const overlay = this.overlay;
     if (overlay) {
@@ -85,13 +95,32 @@ export class Resolver {
     return false;
   }
 
+  /** Whether require entry `e` of the pool (a plain or versioned one, not rich) is satisfied. */
+  satisfiedEntry(e: number): boolean {
+    const pool = this.pool;
+    const id = pool.reqName[e]!;
+    const flags = pool.reqFlags[e]!;
+    const evr = pool.reqEvr[e]!;
+    return this.someProvider(
+      id,
+      pool.strings[id]!,
+      flags,
+      flags === 0 || evr < 0 ? '' : pool.strings[evr]!,
+      ANY,
+    );
+  }
+
+  private atom(name: string, flags: number, evr: string, visit: Visit): boolean {
+    return this.someProvider(this.pool.idOf(name) ?? -1, name, flags, evr, visit);
+  }
+
   /** Whether some usable package provides `dep`. */
   satisfied(dep: Reldep): boolean {
     switch (dep.type) {
       case 'name':
-        return this.someProvider(dep.name, 0, '', () => true);
+        return this.atom(dep.name, 0, '', ANY);
       case 'rel':
-        return this.someProvider(dep.name, dep.flags, dep.evr, () => true);
+        return this.atom(dep.name, dep.flags, dep.evr, ANY);
       case 'bool':
         switch (dep.op) {
           case 'and':
@@ -118,15 +147,10 @@ export class Resolver {
       case 'name':
       case 'rel': {
         const out = new Set<number>();
-        this.someProvider(
-          dep.name,
-          dep.type === 'rel' ? dep.flags : 0,
-          dep.type === 'rel' ? dep.evr : '',
-          (pkg) => {
-            out.add(pkg);
-            return false;
-          },
-        );
+        this.atom(dep.name, dep.type === 'rel' ? dep.flags : 0, dep.type === 'rel' ? dep.evr : '', (pkg) => {
+          out.add(pkg);
+          return false;
+        });
         return out;
       }
       case 'bool':
@@ -157,10 +181,5 @@ export class Resolver {
           }
         }
     }
-  }
-
-  /** Whether `pkg` could be used by a dependency (for callers that iterate providers themselves). */
-  usablePackage(pkg: number): boolean {
-    return this.isUsable(pkg);
   }
 }

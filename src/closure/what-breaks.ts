@@ -14,7 +14,7 @@
  * provided; only those requirements are evaluated again. The index is built
  * once per pool and kept.
  */
-import { isArchCompatible } from '../rpm/index.js';
+import { isArchCompatible } from '../rpm/arch.js';
 import {
   compareBytes,
   comparePackages,
@@ -63,45 +63,48 @@ export interface WhatBreaksResult {
 interface ReverseIndex {
   /** Name string id -> require entries mentioning it. */
   readonly entries: Map<number, number[]>;
+  /** File path -> require entries mentioning it. */
+  readonly pathEntries: Map<string, number[]>;
   /** Require entry -> package. */
   readonly entryPkg: Int32Array;
-  /** Package -> required file paths (string ids) it ships. */
-  readonly ownedPaths: Map<number, number[]>;
+  /** Package -> required file paths it ships. */
+  readonly ownedPaths: Map<number, string[]>;
 }
 
 const reverseIndexes = new WeakMap<ClosurePool, Promise<ReverseIndex>>();
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else if (list[list.length - 1] !== value) list.push(value);
+}
 
 async function buildReverseIndex(pool: ClosurePool): Promise<ReverseIndex> {
   const all = Array.from({ length: pool.count }, (_, id) => id);
   await pool.loadFileOwners(requiredPaths(pool, all));
   const entries = new Map<number, number[]>();
+  const pathEntries = new Map<string, number[]>();
   const entryPkg = new Int32Array(pool.reqName.length);
-  const add = (name: number, e: number): void => {
-    const list = entries.get(name);
-    if (list === undefined) entries.set(name, [e]);
-    else if (list[list.length - 1] !== e) list.push(e);
-  };
   for (let id = 0; id < pool.count; id++) {
     for (let e = pool.reqStart[id]!; e < pool.reqStart[id + 1]!; e++) {
       entryPkg[e] = id;
       const name = pool.strings[pool.reqName[e]!]!;
       if (pool.reqFlags[e] === 0 && name.startsWith('(')) {
         const dep = requireReldep(pool, e);
-        if (dep) for (const atom of reldepNames(dep)) add(pool.intern(atom), e);
+        for (const atom of dep ? reldepNames(dep) : []) {
+          if (atom.startsWith('/')) push(pathEntries, atom, e);
+          const atomId = pool.idOf(atom);
+          if (atomId !== undefined) push(entries, atomId, e);
+        }
       } else {
-        add(pool.reqName[e]!, e);
+        push(entries, pool.reqName[e]!, e);
+        if (name.startsWith('/')) push(pathEntries, name, e);
       }
     }
   }
-  const ownedPaths = new Map<number, number[]>();
-  for (const [path, owners] of pool.fileOwners) {
-    for (const pkg of owners) {
-      const list = ownedPaths.get(pkg);
-      if (list === undefined) ownedPaths.set(pkg, [path]);
-      else list.push(path);
-    }
-  }
-  return { entries, entryPkg, ownedPaths };
+  const ownedPaths = new Map<number, string[]>();
+  for (const [path, owners] of pool.fileOwners) for (const pkg of owners) push(ownedPaths, pkg, path);
+  return { entries, pathEntries, entryPkg, ownedPaths };
 }
 
 function reverseIndex(pool: ClosurePool): Promise<ReverseIndex> {
@@ -201,15 +204,19 @@ export async function whatBreaks(pool: ClosurePool, options: WhatBreaksOptions):
   const resolverBefore = new Resolver(pool, before);
   const resolverAfter = new Resolver(pool, after, overlay);
 
-  // Names whose providers shrank: everything a replaced package provided, and the required files it shipped.
-  const affected = new Set<number>();
+  // Names whose providers shrank: everything a replaced package provided (itself included), and
+  // the required files it shipped. Only requirements mentioning those can stop resolving.
+  const entries = new Set<number>();
+  const addEntries = (list: readonly number[] | undefined): void => {
+    for (const e of list ?? []) entries.add(e);
+  };
   for (const id of removed) {
-    for (let e = pool.provStart[id]!; e < pool.provStart[id + 1]!; e++) affected.add(pool.provName[e]!);
-    for (const path of index.ownedPaths.get(id) ?? []) affected.add(path);
+    for (let e = pool.provStart[id]!; e < pool.provStart[id + 1]!; e++)
+      addEntries(index.entries.get(pool.provName[e]!));
+    addEntries(index.entries.get(pool.name[id]!));
+    for (const path of index.ownedPaths.get(id) ?? []) addEntries(index.pathEntries.get(path));
   }
   const isRemoved = new Set(removed);
-  const entries = new Set<number>();
-  for (const name of affected) for (const e of index.entries.get(name) ?? []) entries.add(e);
   const brokenByPkg = new Map<number, string[]>();
   for (const e of [...entries].sort((a, b) => a - b)) {
     const pkg = index.entryPkg[e]!;
@@ -218,7 +225,9 @@ export async function whatBreaks(pool: ClosurePool, options: WhatBreaksOptions):
     if (!dep) continue;
     const text = formatReldep(dep);
     if (isIgnoredRequire(text)) continue;
-    if (resolverBefore.satisfied(dep) && !resolverAfter.satisfied(dep)) {
+    const rich = pool.reqFlags[e] === 0 && pool.strings[pool.reqName[e]!]!.startsWith('(');
+    const wasOk = rich ? resolverBefore.satisfied(dep) : resolverBefore.satisfiedEntry(e);
+    if (wasOk && !(rich ? resolverAfter.satisfied(dep) : resolverAfter.satisfiedEntry(e))) {
       const list = brokenByPkg.get(pkg);
       if (list === undefined) brokenByPkg.set(pkg, [text]);
       else if (!list.includes(text)) list.push(text);

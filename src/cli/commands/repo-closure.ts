@@ -29,7 +29,7 @@ function collect(value: string, previous: string[]): string[] {
 
 async function runClosure(io: CliIo, repos: string[], opts: ClosureCliOptions): Promise<number> {
   const [{ closureSummary, parseRepoSpec, renderClosureJson, renderClosureText, repoClosure }, rpm] =
-    await Promise.all([closureLib(), import('../../rpm/index.js')]);
+    await Promise.all([closureLib(), import('../../rpm/arch.js')]);
   if (opts.forcearch !== undefined && !rpm.isKnownArch(opts.forcearch)) {
     throw new FerryError(
       'FERRY_USAGE',
