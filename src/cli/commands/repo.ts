@@ -129,7 +129,10 @@ export const REPO_SUBCOMMANDS: readonly ((
       .option('--skip-broken', 'index the readable RPMs and report the broken ones, instead of failing')
       .option('--changelog-limit <n>', 'newest changelog entries kept per package (default 10, -1 for all)')
       .option('--compress-level <n>', 'gzip level of the metadata files (1-9, default 6)')
-      .option('--workers <n>', 'threads reading RPMs (default: one per core for large directories)')
+      .option(
+        '--workers <n>',
+        'worker threads reading RPMs beside the main thread (default: cores - 1 for large directories)',
+      )
       .option('--json', 'print JSON (shape in docs/repodata.md)')
       .action(action(setExit, (dir: string, opts: IndexCliOptions) => runIndex(io, dir, opts)));
   },
