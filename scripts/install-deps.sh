@@ -65,7 +65,8 @@ python3-hawkey python3-hawkey"
 python3-pbr python3-pbr
 python3-setuptools python3-setuptools"
 fi
-if command -v dnf >/dev/null 2>&1 && ! dnf repoclosure --help >/dev/null 2>&1; then
+# (dnf itself may be missing yet: then it comes with this same install.)
+if ! { command -v dnf >/dev/null 2>&1 && dnf repoclosure --help >/dev/null 2>&1; }; then
   needed="$needed
 dnf-plugins-core dnf-plugins-core"
 fi

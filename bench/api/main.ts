@@ -121,6 +121,14 @@ async function startServer(workspace: string): Promise<Server> {
   };
 }
 
+/** CPU seconds (user + system) a process has used so far. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Peak resident memory of a process (VmHWM), MiB. */
 async function peakMemoryMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -136,13 +144,18 @@ interface Row {
   readonly requests: number;
   readonly non2xx: number;
   readonly errors: number;
+  /** Server CPU time per request, µs: what the machine's load does not change much. */
+  readonly cpuPerRequest: number;
 }
 
-async function load(name: string, options: autocannon.Options): Promise<Row> {
+async function load(name: string, pid: number, options: autocannon.Options): Promise<Row> {
   // Warm-up: credentials verified once, statements and JIT warm.
   await autocannon({ ...options, connections: Math.min(4, connections), duration: 2 });
+  const cpuBefore = await cpuSeconds(pid);
   const result = await autocannon({ ...options, connections, duration });
+  const cpu = (await cpuSeconds(pid)) - cpuBefore;
   return {
+    cpuPerRequest: (cpu / Math.max(1, result.requests.total)) * 1e6,
     name,
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -170,7 +183,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   try {
     rows.push(
-      await load('GET /api/last_tested_repo', {
+      await load('GET /api/last_tested_repo', server.pid, {
         url: server.url,
         requests: [
           { method: 'GET', path: '/api/last_tested_repo?max_age=0' },
@@ -185,7 +198,7 @@ async function main(): Promise<void> {
       }),
     );
     rows.push(
-      await load('POST /api/report_result', {
+      await load('POST /api/report_result', server.pid, {
         url: server.url,
         requests: samples.slice(0, 5).map((sample, i) => ({
           method: 'POST' as const,
@@ -217,7 +230,7 @@ async function main(): Promise<void> {
     );
     for (const row of rows) {
       process.stdout.write(
-        `${row.name.padEnd(26)} ${row.rps.toFixed(0).padStart(9)} ${row.p50.toFixed(1).padStart(8)} ${row.p99.toFixed(1).padStart(8)} ${(row.p99 / TARGET_P99_MS).toFixed(2).padStart(11)} ${String(row.non2xx).padStart(8)} ${String(row.errors).padStart(7)}\n`,
+        `${row.name.padEnd(26)} ${row.rps.toFixed(0).padStart(9)} ${row.p50.toFixed(1).padStart(8)} ${row.p99.toFixed(1).padStart(8)} ${(row.p99 / TARGET_P99_MS).toFixed(2).padStart(11)} ${String(row.non2xx).padStart(8)} ${String(row.errors).padStart(7)} ${row.cpuPerRequest.toFixed(0).padStart(11)}\n`,
       );
     }
     process.stdout.write(

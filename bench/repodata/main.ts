@@ -40,22 +40,29 @@ const CORPORA: readonly Corpus[] = [
 
 interface Timed {
   readonly seconds: number;
+  /** User + system CPU seconds of the process (all its threads). */
+  readonly cpu: number;
   readonly maxRssKb: number;
   readonly stdout: string;
 }
 
 /** Runs a process under GNU time: wall seconds and peak RSS. */
 function timed(command: string, args: readonly string[]): Timed {
-  const result = spawnSync('/usr/bin/time', ['-f', '@@time %e %M', command, ...args], {
+  const result = spawnSync('/usr/bin/time', ['-f', '@@time %e %M %U %S', command, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  const match = /@@time ([\d.]+) (\d+)/.exec(result.stderr);
+  const match = /@@time ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(result.stderr);
   if (result.status !== 0 || !match) {
     throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}`);
   }
-  return { seconds: Number(match[1]), maxRssKb: Number(match[2]), stdout: result.stdout };
+  return {
+    seconds: Number(match[1]),
+    maxRssKb: Number(match[2]),
+    cpu: Number(match[3]) + Number(match[4]),
+    stdout: result.stdout,
+  };
 }
 
 function median<T>(values: readonly T[], key: (v: T) => number): T {
@@ -90,6 +97,7 @@ function workCopy(source: string, name: string): string {
 interface Row {
   readonly what: string;
   readonly seconds: number;
+  readonly cpu?: number;
   readonly maxRssKb: number;
   readonly note?: string;
 }
@@ -145,7 +153,7 @@ function benchCorpus(corpus: Corpus, runs: number): Row[] {
     what: 'add one: updateRepodata(), fresh process',
     seconds: coldInCall.times[0]! / 1000,
     maxRssKb: cold.maxRssKb,
-    note: `whole process ${cold.seconds.toFixed(2)} s`,
+    note: `in-call time; whole process ${cold.seconds.toFixed(2)} s, ${cold.cpu.toFixed(2)} cpu s`,
   });
   setUp(ferryDir, 'ferry')();
   const warm = timed('node', [
@@ -161,7 +169,7 @@ function benchCorpus(corpus: Corpus, runs: number): Row[] {
     what: 'add one: updateRepodata(), warm process',
     seconds: median(warmTimes, (t) => t) / 1000,
     maxRssKb: warm.maxRssKb,
-    note: `median of ${warmTimes.length}`,
+    note: `in-call time, median of ${warmTimes.length}`,
   });
   return rows;
 }
@@ -170,10 +178,13 @@ function printTable(corpus: Corpus, rows: readonly Row[]): void {
   const find = (prefix: string) => rows.find((r) => r.what.startsWith(prefix))!;
   const ratio = (a: Row, b: Row) => `${(a.seconds / b.seconds).toFixed(2)}x`;
   console.log(`\n== ${corpus.label}`);
-  console.log(`${'what'.padEnd(48)} ${'seconds'.padStart(8)} ${'peak RSS'.padStart(10)}  note`);
+  console.log(
+    `${'what'.padEnd(48)} ${'seconds'.padStart(8)} ${'cpu s'.padStart(7)} ${'peak RSS'.padStart(10)}  note`,
+  );
   for (const row of rows) {
+    const cpu = row.cpu === undefined ? '' : row.cpu.toFixed(2);
     console.log(
-      `${row.what.padEnd(48)} ${row.seconds.toFixed(3).padStart(8)} ${`${(row.maxRssKb / 1024).toFixed(0)} MiB`.padStart(10)}  ${row.note ?? ''}`,
+      `${row.what.padEnd(48)} ${row.seconds.toFixed(3).padStart(8)} ${cpu.padStart(7)} ${`${(row.maxRssKb / 1024).toFixed(0)} MiB`.padStart(10)}  ${row.note ?? ''}`,
     );
   }
   const fullFerry = find('full index: ferry');

@@ -9,7 +9,7 @@ import type {
 } from './catalog-model.js';
 import { originOf } from './expand-package.js';
 import type { MergedInfo, MergedItem } from './merge-infos.js';
-import { isValidUrl } from './validate-package.js';
+import { isValidUrl } from './field-rules.js';
 import { isYamlList, isYamlMap } from './yaml-parse.js';
 
 /** Release statuses rdoinfo's verify.py accepts; at most one release is in development. */

@@ -1,6 +1,7 @@
 import type { CatalogProblem, ProblemRef, SourcePosition, SourceRef, YamlPath } from './catalog-model.js';
 import type { CatalogSources } from './read-catalog-files.js';
-import { pathKey, yamlLocator, type LinePosition } from './yaml-positions.js';
+import { yamlLocator } from './yaml-locator.js';
+import { pathKey, type LinePosition } from './yaml-positions.js';
 
 /**
  * Gives problems their line and column. Only the files that have problems

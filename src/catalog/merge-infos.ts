@@ -1,5 +1,6 @@
 import type { ProblemRef, SourceRef, YamlMap, YamlPath, YamlValue } from './catalog-model.js';
 import type { CatalogSources } from './read-catalog-files.js';
+import { InPlaceMerger, pyMerge, type Owned } from './py-merge.js';
 import { isYamlList, isYamlMap } from './yaml-parse.js';
 
 /**
@@ -58,18 +59,6 @@ export interface MergedInfo {
   readonly problems: readonly ProblemRef[];
 }
 
-/** distroinfo's `_merge(a, b)`. */
-export function pyMerge(a: YamlValue | undefined, b: YamlValue): YamlValue {
-  if (isYamlMap(a) && isYamlMap(b)) {
-    const merged: Record<string, YamlValue> = { ...a };
-    for (const key of Object.keys(b)) merged[key] = pyMerge(a[key], b[key]!);
-    return merged;
-  }
-  if (isYamlList(a) && isYamlList(b)) return [...a, ...b];
-  if (b === null) return a ?? null;
-  return b;
-}
-
 const OVERLAY_KEYS = new Set(['project', 'tags', 'buildsys-tags']);
 const OVERLAY_FILE_KEYS = new Set(['packages', 'import']);
 const KNOWN_TOP_LEVEL = new Set([
@@ -92,54 +81,11 @@ function isOverlayFile(info: YamlMap): boolean {
   return true;
 }
 
-type Owned = Record<string, YamlValue>;
-
 interface Accumulated {
   value: Owned;
   readonly definitions: SourceRef[];
   readonly first: SourceRef;
   readonly parts?: Contribution[];
-}
-
-/**
- * `_merge` in place. Merging rdoinfo's ~28,000 build-system-tag entries by
- * copying would be quadratic, so merged values are built in place: whatever
- * is stored in a merged value is first copied (mappings into null-prototype
- * objects, which V8 keeps in dictionary mode, so adding build-system tags in
- * every possible order creates no hidden classes), and then owned by it.
- */
-// Everything under a merged value was made by `copy`, so it may be written.
-function isOwnedMap(value: YamlValue | undefined): value is Owned {
-  return isYamlMap(value);
-}
-
-function isOwnedList(value: YamlValue | undefined): value is YamlValue[] {
-  return isYamlList(value);
-}
-
-class InPlaceMerger {
-  copy(value: YamlValue): YamlValue {
-    if (isYamlMap(value)) {
-      const copy = Object.create(null) as Owned;
-      for (const key in value) copy[key] = this.copy(value[key]!);
-      return copy;
-    }
-    // List items are never merged into, so they can be shared.
-    if (isYamlList(value)) return value.slice();
-    return value;
-  }
-
-  /** `target = _merge(target, source)` for a target made by `copy`. */
-  mergeInto(target: Owned, source: YamlMap): void {
-    for (const key in source) {
-      const current = target[key];
-      const incoming = source[key]!;
-      if (isOwnedMap(current) && isYamlMap(incoming)) this.mergeInto(current, incoming);
-      else if (isOwnedList(current) && isYamlList(incoming)) current.push(...incoming);
-      else if (incoming === null) target[key] = current ?? null;
-      else target[key] = typeof incoming === 'object' ? this.copy(incoming) : incoming;
-    }
-  }
 }
 
 /** Where one file's list is merged into, and how its entries are recorded. */

@@ -6,13 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { RDOINFO } from '../../test/helpers/catalog-fixture.js';
 import type { YamlPath, YamlValue } from './catalog-model.js';
 import { parseYaml } from './yaml-parse.js';
-import {
-  exactYamlLocator,
-  nearestPosition,
-  scanYamlPositions,
-  topLevelItems,
-  yamlLocator,
-} from './yaml-positions.js';
+import { exactYamlLocator, topLevelItems, yamlLocator } from './yaml-locator.js';
+import { nearestPosition, scanYamlPositions } from './yaml-positions.js';
 
 /** Every path of a parsed document: mapping keys and sequence items, depth first. */
 function allPaths(value: YamlValue, prefix: YamlPath = [], out: YamlPath[] = []): YamlPath[] {

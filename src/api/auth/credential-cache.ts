@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** What a cache entry remembers of a successful login: whose, and which stored hash it matched. */
 interface CachedLogin {
@@ -9,7 +9,8 @@ interface CachedLogin {
 
 /** sha256 of an encoded password hash: the cache keeps this, never the hash. */
 export function hashFingerprint(encodedHash: string): Buffer {
-  return createHash('sha256').update(encodedHash, 'utf8').digest();
+  // The one-shot hash: this runs on every authenticated request.
+  return hash('sha256', encodedHash, 'buffer');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { isValidEmail, isValidUrl, misspeltField } from './validate-package.js';
+import { isValidEmail, isValidUrl, misspeltField } from './field-rules.js';
 
 describe('isValidUrl', () => {
   it('accepts the URL forms catalogs use', () => {
