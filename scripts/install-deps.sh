@@ -46,7 +46,9 @@ needed=$(check_table "$base_tools")
 if [ "$want_test" = 1 ]; then
   needed="$needed
 $(check_table "$test_tools")"
-  python3 -c 'import yaml, requests, six, urllib3, certifi, dateutil' >/dev/null 2>&1 ||
+  # The tests run reference Python tools with the system's interpreter (/usr/bin/python3, with
+  # the distribution's modules), which is not always the python3 first on PATH.
+  { /usr/bin/python3 -c 'import yaml, requests, six, urllib3, certifi, dateutil' || { [ ! -x /usr/bin/python3 ] && python3 -c 'import yaml, requests, six, urllib3, certifi, dateutil'; }; } >/dev/null 2>&1 ||
     needed="$needed
 python3-yaml python3-pyyaml
 python3-requests python3-requests

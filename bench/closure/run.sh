@@ -4,5 +4,5 @@
 # usage: bench/closure/run.sh [--sizes 3000,20000] [--runs N] [--broken K]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[ -f dist/cli/main.js ] || npm run build >/dev/null
+npm run build >/dev/null   # ferry runs from dist/: never time a stale build
 exec npx tsx bench/closure/main.ts "$@"

@@ -1,74 +1,34 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import {
-  evaluateRich,
-  formatDependency,
-  isRichDependency,
-  parseRichDependency,
-  rangesOverlap,
-  readRpmFile,
-  type Dependency,
-  type RpmPackage,
-} from '../rpm/index.js';
+import { unprovidedDependencies, type ClosurePackageInput } from '../closure/index.js';
+import { formatDependency, readRpmFile, type Dependency, type RpmPackage } from '../rpm/index.js';
 
-/** What a package offers to BuildRequires: its provides and its files. */
-export interface ProvidingPackage {
-  readonly name: string;
-  readonly provides: readonly Dependency[];
-  readonly files: readonly { readonly path: string }[];
-}
+/** What a package offers to BuildRequires: its identity, provides and files (an RpmPackage fits). */
+export type ProvidingPackage = ClosurePackageInput;
 
 /**
  * The packages BuildRequires may be satisfied by: the RPMs of the current
  * snapshot (every package's newest good build) and the lookaside
- * repositories. A narrow stand-in for the closure library's provides index,
- * with the same rules for names, versions, files and rich dependencies.
+ * repositories. The closure library answers, so a build and the closure
+ * check of its snapshot agree on names, versions, files, rich dependencies
+ * and arches.
  */
 export class ProvidesIndex {
-  private readonly byName = new Map<string, { pkg: ProvidingPackage; provide: Dependency }[]>();
-  private readonly files = new Map<string, ProvidingPackage[]>();
+  private readonly packages: ProvidingPackage[];
 
   constructor(packages: readonly ProvidingPackage[] = []) {
-    for (const pkg of packages) this.add(pkg);
+    this.packages = [...packages];
   }
 
   add(pkg: ProvidingPackage): void {
-    for (const provide of pkg.provides) {
-      const list = this.byName.get(provide.name) ?? [];
-      list.push({ pkg, provide });
-      this.byName.set(provide.name, list);
-    }
-    for (const file of pkg.files) {
-      const list = this.files.get(file.path) ?? [];
-      list.push(pkg);
-      this.files.set(file.path, list);
-    }
-  }
-
-  /** The packages that satisfy one plain (non-rich) dependency. */
-  providersOf(dep: Dependency): ProvidingPackage[] {
-    const found = new Set<ProvidingPackage>();
-    for (const { pkg, provide } of this.byName.get(dep.name) ?? []) {
-      if (dep.flags === undefined || rangesOverlap(provide, dep)) found.add(pkg);
-    }
-    if (dep.name.startsWith('/') && dep.flags === undefined) {
-      for (const pkg of this.files.get(dep.name) ?? []) found.add(pkg);
-    }
-    return [...found];
-  }
-
-  /** Whether a dependency (plain or rich) is satisfied, as rpm evaluates it. */
-  satisfies(dep: Dependency): boolean {
-    if (isRichDependency(dep.name)) {
-      return evaluateRich(parseRichDependency(dep.name), (atom) => this.providersOf(atom.dependency));
-    }
-    return this.providersOf(dep).length > 0;
+    this.packages.push(pkg);
   }
 
   /** The BuildRequires nothing provides, formatted as in the spec (`foo >= 1.0`). */
-  missing(requires: readonly Dependency[]): string[] {
-    return requires.filter((dep) => !this.satisfies(dep)).map((dep) => formatDependency(dep));
+  async missing(requires: readonly Dependency[]): Promise<string[]> {
+    const unprovided = await unprovidedDependencies(this.packages, requires);
+    return unprovided.map((dep) => formatDependency(dep));
   }
 }
 

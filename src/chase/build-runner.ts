@@ -103,7 +103,7 @@ export async function runBuild(
 
   try {
     const spec = await readSpec(prepared.specPath, { defines: ctx.macros });
-    const missing = (await ctx.providesIndex()).missing(spec.buildRequires);
+    const missing = await (await ctx.providesIndex()).missing(spec.buildRequires);
     if (missing.length > 0) {
       return fail(
         `missing BuildRequires (not in the current snapshot nor the lookaside repositories): ${missing.join(', ')}`,

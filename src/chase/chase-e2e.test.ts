@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createChaseWorkspace, type ChaseWorkspace } from '../../test/chase/chase-workspace.js';
 import { dnfRepoquery } from '../../test/helpers/dnf.js';
 import { runFerry } from '../../test/helpers/run-ferry.js';
+import { loadRepo, parseRepoSpec } from '../closure/index.js';
 import { parseCommitYaml, parseVersionsCsv, readLabel, renderCommitYaml } from '../layout/index.js';
 import type { StatusReport } from '../report/index.js';
 import type { Store } from '../store/index.js';
@@ -243,6 +244,21 @@ describe('the trunk chaser, end to end with git, rpmbuild and dnf', () => {
     ]);
     const text = await runFerry(['diff', from, 'consistent'], { cwd: ws.root });
     expect(text.stdout).toContain('Break the build');
+  });
+
+  it('every snapshot carries the dependency index: the closure reads it, not the XML, and agrees', async () => {
+    const current = (await readLabel(ws.reposDir, 'current'))!;
+    const spec = parseRepoSpec(current.dir);
+    const fromIndex = await loadRepo(spec);
+    const fromXml = await loadRepo(spec, { useIndex: false });
+
+    expect(fromIndex.source).toBe('index');
+    expect(fromIndex.notes).toEqual([]);
+    expect(fromXml.source).toBe('xml');
+    expect(fromIndex.packages.count).toBe(fromXml.packages.count);
+    const closure = await runFerry(['repo', 'closure', '--json', current.dir], { cwd: ws.root });
+    expect(closure.code).toBe(0);
+    expect(JSON.parse(closure.stdout)).toEqual({ unresolved: [] });
   });
 
   it('nothing new means nothing built, and the static report lists every build', async () => {

@@ -1,3 +1,4 @@
+import { dependencyIndexExtension } from '../closure/index.js';
 import { FerryError } from '../errors.js';
 import { indexRepository, updateRepodata } from '../repo/index.js';
 import type { RepodataPort } from './snapshot-stage.js';
@@ -7,11 +8,15 @@ import type { RepodataPort } from './snapshot-stage.js';
  * snapshot's metadata (its sidecar cache) with only the published package's
  * RPMs read, or indexed from scratch for a first snapshot. The files of the
  * other packages are links to the same RPMs, so their metadata carries over.
+ * Every snapshot carries the closure's dependency index, so checking it
+ * (`ferry repo closure`, the CI gate) never parses its XML.
  */
+const extensions = [dependencyIndexExtension()];
+
 export const libraryRepodata: RepodataPort = {
   async write(dir, change) {
     if (change.previous === null) {
-      const result = await indexRepository(dir);
+      const result = await indexRepository(dir, { extensions });
       if (!result.written) {
         throw new FerryError(
           'FERRY_RPM_INVALID',
@@ -20,6 +25,12 @@ export const libraryRepodata: RepodataPort = {
       }
       return;
     }
-    await updateRepodata({ repoDir: dir, base: change.previous, add: change.added, remove: change.removed });
+    await updateRepodata({
+      repoDir: dir,
+      base: change.previous,
+      add: change.added,
+      remove: change.removed,
+      extensions,
+    });
   },
 };

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import { Command, CommanderError } from 'commander';
 
 import { isFerryError } from '../errors.js';
@@ -19,6 +21,14 @@ const defaultIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
 };
 
+/** The version in package.json (dist/cli/main.js and src/cli/main.ts are both two levels below it). */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return manifest.version ?? 'unknown';
+}
+
 export function buildProgram(
   io: CliIo,
   setExit: (code: number) => void,
@@ -26,6 +36,7 @@ export function buildProgram(
 ): Command {
   const program = new Command('ferry')
     .description('Delivery pipeline for RPM distributions')
+    .version(packageVersion(), '-V, --version', 'print the ferry version')
     .option('-w, --workspace <dir>', 'workspace directory (default: $FERRY_HOME or the current directory)')
     .showHelpAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })

@@ -42,17 +42,17 @@ export function renderClosureJson(result: ClosureReportInput): string {
 }
 
 /**
- * dnf-like text, one block per package:
+ * dnf repoclosure's text, one block per package (scripts that parse dnf's
+ * output read ferry's unchanged):
  *
- *     package: foo-1.0-1.noarch
- *       from repo: main
- *       unresolved deps:
+ *     package: foo-1.0-1.noarch from main
+ *       unresolved deps (1):
  *         bar >= 2
  */
 export function renderClosureText(result: ClosureReportInput): string {
   let out = '';
   for (const u of result.unresolved) {
-    out += `package: ${u.package}\n  from repo: ${u.repo}\n  unresolved deps:\n`;
+    out += `package: ${u.package} from ${u.repo}\n  unresolved deps (${u.dependencies.length}):\n`;
     for (const dep of u.dependencies) out += `    ${dep}\n`;
   }
   return out;

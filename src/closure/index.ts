@@ -55,6 +55,7 @@ export {
   encodeDependencyIndex,
   type DependencyIndexHeader,
 } from './dependency-index-format.js';
+export { unprovidedDependencies, type UnprovidedOptions } from './unprovided.js';
 export { formatReldep, parseRichReldep, reldepFromEntry, type Reldep } from './reldep.js';
 export { evrCompare, matchFlagsEvr } from './evr-match.js';
 export {

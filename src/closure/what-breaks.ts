@@ -14,6 +14,7 @@
  * provided; only those requirements are evaluated again. The index is built
  * once per pool and kept.
  */
+import { FerryError } from '../errors.js';
 import { isArchCompatible } from '../rpm/arch.js';
 import {
   compareBytes,
@@ -124,7 +125,7 @@ function replaces(candidate: ClosurePackageInput, pool: ClosurePool, id: number)
 
 function repoIndex(pool: ClosurePool, id: string): number {
   const index = pool.repos.findIndex((repo) => repo.id === id);
-  if (index < 0) throw new Error(`whatBreaks: no repository "${id}" in the pool`);
+  if (index < 0) throw new FerryError('FERRY_USAGE', `what breaks: no repository "${id}" in the pool`);
   return index;
 }
 

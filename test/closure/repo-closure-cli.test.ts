@@ -68,7 +68,7 @@ afterAll(async () => {
 });
 
 const USER_BLOCK =
-  'package: cli-user-3:2.0-1.noarch\n  from repo: main\n  unresolved deps:\n    cli-base-cap >= 2\n    cli-missing\n';
+  'package: cli-user-3:2.0-1.noarch from main\n  unresolved deps (2):\n    cli-base-cap >= 2\n    cli-missing\n';
 
 describe('ferry repo closure', () => {
   it('prints unresolved dependencies grouped by package and exits 1', async () => {
@@ -213,7 +213,7 @@ describe('ferry repo closure', () => {
     const arm = await runFerry(['repo', 'closure', '--forcearch', 'aarch64', `arm,${dir}`]);
 
     expect(x86.stdout).toBe(
-      'package: cli-arm-user-1-1.noarch\n  from repo: arm\n  unresolved deps:\n    cli-arm-cap\n',
+      'package: cli-arm-user-1-1.noarch from arm\n  unresolved deps (1):\n    cli-arm-cap\n',
     );
     expect(arm.code).toBe(0);
   });
