@@ -20,6 +20,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { dnfGlobalArgs } from '../../test/helpers/dnf.js';
+
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CACHE = join(ROOT, '.bench-cache', 'closure');
 const MAKE_CORPUS = resolve(ROOT, '../shared/tools/make-corpus.sh');
@@ -89,19 +91,7 @@ async function dnfRun(repo: string): Promise<Sample> {
   try {
     return timeProcess(
       'dnf',
-      [
-        '-q',
-        '--releasever=9',
-        `--setopt=cachedir=${join(state, 'cache')}`,
-        `--setopt=persistdir=${join(state, 'persist')}`,
-        `--setopt=logdir=${join(state, 'log')}`,
-        '--setopt=reposdir=/dev/null',
-        '--disableplugin=*',
-        '--enableplugin=repoclosure',
-        `--repofrompath=bench,file://${repo}`,
-        '--repo=bench',
-        'repoclosure',
-      ],
+      [...dnfGlobalArgs(state, [{ id: 'bench', path: repo }], { plugins: ['repoclosure'] }), 'repoclosure'],
       { ...process.env, LC_ALL: 'C.UTF-8' },
     );
   } finally {

@@ -90,7 +90,7 @@ function urlOf(location: RepoLocation): string {
  * @example
  *   parseRepoSpec('base,/srv/base').id === 'base'
  *   parseRepoSpec('/srv/repos/el9').id === 'srv_repos_el9'
- *   parseRepoSpec('https://mirror.example.org/el9/').id === 'mirror.example.org_el9'
+ *   parseRepoSpec('https://mirror.example.org/el9').id === 'mirror.example.org_el9'
  */
 export function parseRepoSpec(text: string, cwd: string = process.cwd()): RepoSpec {
   if (text.trim() === '') throw new FerryError('FERRY_USAGE', 'empty repository argument');
@@ -112,8 +112,8 @@ export function parseRepoSpec(text: string, cwd: string = process.cwd()): RepoSp
     return { id, location: locationOf(where, text, cwd), source: text };
   }
   const location = locationOf(text, text, cwd);
-  // Trailing slashes do not name anything: `/srv/el9/`, `file:///srv/el9/` and `/srv/el9` share an id.
-  const id = repoIdFromUrl(urlOf(location).replace(/\/+$/, ''));
+  // From the URL as the user wrote it (dnf config-manager's rule), not the slash-terminated one read from.
+  const id = repoIdFromUrl(location.kind === 'http' ? text : urlOf(location));
   if (id === '')
     throw new FerryError('FERRY_USAGE', `cannot derive a repository id from ${text}: use ID,PATH`);
   return { id, location, source: text };

@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
 import { load } from 'js-yaml';
 
 import { FerryError } from '../errors.js';
@@ -164,4 +167,20 @@ export function parseCommitYaml(text: string, file = 'commit.yaml'): SnapshotCom
       versionsCsv: nullable(c.versions_csv),
     };
   });
+}
+
+/**
+ * The hash and package a snapshot was built for, from its commit.yaml; nulls
+ * when the file is missing or unreadable (a snapshot being recovered, or one
+ * whose commit.yaml only informs).
+ */
+export async function snapshotIdentity(
+  dir: string,
+): Promise<{ commitHash: string | null; project: string | null }> {
+  try {
+    const [commit] = parseCommitYaml(await readFile(join(dir, 'commit.yaml'), 'utf8'));
+    return { commitHash: commit?.commitHash ?? null, project: commit?.projectName ?? null };
+  } catch {
+    return { commitHash: null, project: null };
+  }
 }

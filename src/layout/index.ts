@@ -28,6 +28,7 @@ export {
   isBuildStatus,
   parseCommitYaml,
   renderCommitYaml,
+  snapshotIdentity,
   type BuildStatus,
   type SnapshotCommit,
 } from './commit-yaml.js';

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 
-import { listLabels, parseCommitYaml, type LabelTarget } from '../layout/index.js';
+import { listLabels, snapshotIdentity, type LabelTarget } from '../layout/index.js';
 import {
   packageStatus,
   summarize,
@@ -32,15 +31,8 @@ export interface StatusPackage {
 }
 
 async function labelStatus(workspaceRoot: string, target: LabelTarget): Promise<LabelStatus> {
-  let commitHash: string | null = null;
-  let project: string | null = null;
-  try {
-    const [commit] = parseCommitYaml(await readFile(join(target.dir, 'commit.yaml'), 'utf8'));
-    commitHash = commit?.commitHash ?? null;
-    project = commit?.projectName ?? null;
-  } catch {
-    // A label on a snapshot without commit.yaml (being recovered): show where it points only.
-  }
+  // A label on a snapshot without commit.yaml (being recovered) shows where it points only.
+  const { commitHash, project } = await snapshotIdentity(target.dir);
   return {
     label: target.label,
     component: target.component,

@@ -4,10 +4,10 @@ import { join, relative } from 'node:path';
 import { FerryError } from '../errors.js';
 import {
   isValidLabelName,
-  parseCommitYaml,
   parseVersionsCsv,
   readLabel,
   snapshotDir,
+  snapshotIdentity,
   type VersionsRow,
 } from '../layout/index.js';
 import {
@@ -99,15 +99,8 @@ export async function resolveSnapshot(
     const component = componentLabel ? componentLabel[1]! : null;
     const target = await readLabel(reposDir, label, component);
     if (target) {
-      let commitHash: string | null = null;
-      let project: string | null = null;
-      try {
-        const [commit] = parseCommitYaml(await readFile(join(target.dir, 'commit.yaml'), 'utf8'));
-        commitHash = commit?.commitHash ?? null;
-        project = commit?.projectName ?? null;
-      } catch {
-        // commit.yaml is informative here; versions.csv is what the diff needs.
-      }
+      // commit.yaml is informative here; versions.csv is what the diff needs.
+      const { commitHash, project } = await snapshotIdentity(target.dir);
       return {
         ref,
         kind: 'label',

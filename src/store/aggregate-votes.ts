@@ -3,18 +3,11 @@ import type { Kysely } from 'kysely';
 import { toAggregateVote, type AggregateVoteRecord } from './records.js';
 import type { Database } from './schema.js';
 import type { StoreContext } from './store-context.js';
-import type { TimestampRange } from './votes.js';
+import type { TimestampRange, VoteFields } from './votes.js';
 
 /** A CI vote to record on an aggregate hash (components). */
-export interface NewAggregateVote {
+export interface NewAggregateVote extends VoteFields {
   readonly refHash: string;
-  readonly ciName: string;
-  readonly ciUrl?: string | null;
-  readonly ciVote: boolean;
-  readonly ciInProgress?: boolean;
-  readonly timestamp?: number;
-  readonly notes?: string | null;
-  readonly user?: string | null;
 }
 
 /** Filters of `findAggregateVotes` (DLRN's GraphQL `civoteAgg` query). */

@@ -1,5 +1,5 @@
 import { FerryError } from '../errors.js';
-import { commitRow } from './commits.js';
+import { commitRow, sourceColumns, type BuildSource } from './commits.js';
 import {
   toBuildJob,
   toCommit,
@@ -11,20 +11,8 @@ import {
 import { runInTransaction, type StoreContext } from './store-context.js';
 
 /** A build about to start: what identifies it and what its commit row will carry. */
-export interface NewBuild {
-  readonly projectName: string;
-  readonly commitHash: string;
-  readonly distroHash: string;
-  readonly extendedHash?: string | null;
-  readonly commitBranch?: string | null;
-  readonly component?: string | null;
-  readonly type?: CommitType;
-  readonly dtCommit?: number | null;
-  readonly dtDistro?: number | null;
-  readonly dtExtended?: number | null;
-  readonly repoDir?: string | null;
-  readonly distgitDir?: string | null;
-}
+/** A build to run: its sources (a commit row is written when it finishes). */
+export type NewBuild = BuildSource;
 
 export interface StartBuildOptions {
   /** Who runs the build, e.g. `host:pid`. */
@@ -78,19 +66,9 @@ export async function startBuild(
   const inserted = await ctx.db
     .insertInto('build_jobs')
     .values({
+      ...sourceColumns(build),
       build_key: key,
       type: build.type ?? 'rpm',
-      project_name: build.projectName,
-      commit_hash: build.commitHash,
-      distro_hash: build.distroHash,
-      extended_hash: build.extendedHash ?? null,
-      commit_branch: build.commitBranch ?? null,
-      component: build.component ?? null,
-      dt_commit: build.dtCommit ?? null,
-      dt_distro: build.dtDistro ?? null,
-      dt_extended: build.dtExtended ?? null,
-      repo_dir: build.repoDir ?? null,
-      distgit_dir: build.distgitDir ?? null,
       dt_build: now,
       owner: options.owner,
       heartbeat: now,

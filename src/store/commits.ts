@@ -13,7 +13,8 @@ import type { CommitsTable, Database } from './schema.js';
 import type { StoreContext } from './store-context.js';
 
 /** A finished build attempt to record (DLRN's Commit row). */
-export interface NewCommit {
+/** What identifies a build's sources: the package, its hashes, their times and where they came from. */
+export interface BuildSource {
   readonly projectName: string;
   readonly commitHash: string;
   readonly distroHash: string;
@@ -22,13 +23,33 @@ export interface NewCommit {
   readonly component?: string | null;
   /** Default `rpm`. */
   readonly type?: CommitType;
-  readonly status: BuildStatus;
   readonly dtCommit?: number | null;
   readonly dtDistro?: number | null;
   readonly dtExtended?: number | null;
-  readonly dtBuild?: number | null;
   readonly repoDir?: string | null;
   readonly distgitDir?: string | null;
+}
+
+/** The columns of a build's sources, shared by commits and build jobs. */
+export function sourceColumns(input: BuildSource) {
+  return {
+    project_name: input.projectName,
+    commit_hash: input.commitHash,
+    distro_hash: input.distroHash,
+    extended_hash: input.extendedHash ?? null,
+    commit_branch: input.commitBranch ?? null,
+    component: input.component ?? null,
+    dt_commit: input.dtCommit ?? null,
+    dt_distro: input.dtDistro ?? null,
+    dt_extended: input.dtExtended ?? null,
+    repo_dir: input.repoDir ?? null,
+    distgit_dir: input.distgitDir ?? null,
+  };
+}
+
+export interface NewCommit extends BuildSource {
+  readonly status: BuildStatus;
+  readonly dtBuild?: number | null;
   /** Built files, relative to the workspace (`repos/xx/yy/<dir>/foo-1.0-1.el9.noarch.rpm`). */
   readonly artifacts?: readonly string[] | null;
   readonly nvr?: string | null;
@@ -84,20 +105,10 @@ export function commitRow(input: NewCommit): Insertable<CommitsTable> {
     throw new FerryError('FERRY_USAGE', `unknown build status ${JSON.stringify(input.status)}`);
   }
   return {
+    ...sourceColumns(input),
     type,
-    project_name: input.projectName,
-    commit_hash: input.commitHash,
-    distro_hash: input.distroHash,
-    extended_hash: input.extendedHash ?? null,
-    commit_branch: input.commitBranch ?? null,
-    component: input.component ?? null,
     status: input.status,
-    dt_commit: input.dtCommit ?? null,
-    dt_distro: input.dtDistro ?? null,
-    dt_extended: input.dtExtended ?? null,
     dt_build: input.dtBuild ?? null,
-    repo_dir: input.repoDir ?? null,
-    distgit_dir: input.distgitDir ?? null,
     artifacts: input.artifacts && input.artifacts.length > 0 ? input.artifacts.join(',') : null,
     nvr: input.nvr ?? null,
     notes: input.notes ?? null,

@@ -4,9 +4,8 @@ import { CONSISTENT_CI_NAME, toCommit, toVote, type CiVoteRecord, type CommitRec
 import type { Database } from './schema.js';
 import type { StoreContext } from './store-context.js';
 
-/** A CI vote to record on a commit's snapshot. */
-export interface NewVote {
-  readonly commitId: number;
+/** What every CI vote carries, on a commit's snapshot or on an aggregate hash. */
+export interface VoteFields {
   /** The CI job's name (DLRN's `job_id` in the API). */
   readonly ciName: string;
   readonly ciUrl?: string | null;
@@ -16,6 +15,11 @@ export interface NewVote {
   readonly timestamp?: number;
   readonly notes?: string | null;
   readonly user?: string | null;
+}
+
+/** A CI vote to record on a commit's snapshot. */
+export interface NewVote extends VoteFields {
+  readonly commitId: number;
   readonly component?: string | null;
 }
 

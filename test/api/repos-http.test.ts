@@ -11,38 +11,19 @@ import { hashPassword } from '../../src/auth/index.js';
 import { shardedCommitDir, snapshotDir } from '../../src/layout/index.js';
 import { indexRepository } from '../../src/repo/index.js';
 import type { CommitRecord, Store } from '../../src/store/index.js';
-import { exec } from '../../src/util/exec.js';
 import { openTestStore } from '../helpers/databases.js';
+import { runDnf } from '../helpers/dnf.js';
 import { buildRpms } from '../helpers/rpm-factory.js';
 import { AUTH, hashOf, TEST_SCRYPT } from './api-fixture.js';
 
 /** dnf over HTTP, with a fresh cache per run (Debian's dnf needs --releasever). */
 async function dnfOverHttp(url: string): Promise<string> {
-  const state = await mkdtemp(join(tmpdir(), 'ferry-dnf-http-'));
-  try {
-    const result = await exec(
-      'dnf',
-      [
-        '-q',
-        '--releasever=9',
-        `--setopt=cachedir=${join(state, 'cache')}`,
-        `--setopt=persistdir=${join(state, 'persist')}`,
-        `--setopt=logdir=${join(state, 'log')}`,
-        '--setopt=reposdir=/dev/null',
-        '--setopt=metadata_expire=0',
-        '--noplugins',
-        `--repofrompath=ferry,${url}`,
-        '--repo=ferry',
-        'repoquery',
-        '--qf',
-        '%{name}-%{version}-%{release}\n',
-      ],
-      { timeoutMs: 120_000, env: { ...process.env, LC_ALL: 'C.UTF-8' } },
-    );
-    return result.stdout.trim();
-  } finally {
-    await rm(state, { recursive: true, force: true });
-  }
+  const result = await runDnf(
+    [{ id: 'ferry', url }],
+    ['repoquery', '--qf', '%{name}-%{version}-%{release}\n'],
+  );
+  if (result.exitCode !== 0) throw new Error(`dnf repoquery over ${url} failed: ${result.stderr}`);
+  return result.stdout.trim();
 }
 
 /** repos/ served by the API: what dnf and CI jobs consume, with labels followed and nothing outside. */

@@ -2,19 +2,12 @@
  * Runs the real `dnf repoclosure` (dnf-plugins-core) over local
  * repositories and reads its report, for comparing ferry's closure with it.
  * Each run gets a fresh cache and state directory, `--releasever`, no system
- * repositories, and only the repoclosure plugin (test/helpers/dnf.ts turns
- * every plugin off, which removes the repoclosure command itself).
+ * repositories, and only the repoclosure plugin (test/helpers/dnf.ts).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import type { ExecResult } from '../../src/util/exec.js';
+import { runDnf, type DnfRepo } from '../helpers/dnf.js';
 
-import { exec, type ExecResult } from '../../src/util/exec.js';
-
-export interface DnfRepo {
-  readonly id: string;
-  readonly path: string;
-}
+export type { DnfRepo } from '../helpers/dnf.js';
 
 export interface DnfClosureOptions {
   readonly check?: readonly string[];
@@ -35,35 +28,16 @@ export async function runDnfRepoclosure(
   repos: readonly DnfRepo[],
   options: DnfClosureOptions = {},
 ): Promise<ExecResult> {
-  const state = await mkdtemp(join(tmpdir(), 'ferry-dnf-closure-'));
-  try {
-    const args = [
-      '-q',
-      '--releasever=9',
-      `--setopt=cachedir=${join(state, 'cache')}`,
-      `--setopt=persistdir=${join(state, 'persist')}`,
-      `--setopt=logdir=${join(state, 'log')}`,
-      '--setopt=reposdir=/dev/null',
-      '--setopt=metadata_expire=0',
-      `--setopt=best=${options.best ? 'True' : 'False'}`,
-      '--disableplugin=*',
-      '--enableplugin=repoclosure',
-    ];
-    for (const repo of repos)
-      args.push(`--repofrompath=${repo.id},file://${resolve(repo.path)}`, `--repo=${repo.id}`);
-    args.push('repoclosure');
-    for (const id of options.check ?? []) args.push(`--check=${id}`);
-    for (const arch of options.arch ?? []) args.push(`--arch=${arch}`);
-    for (const pkg of options.pkg ?? []) args.push(`--pkg=${pkg}`);
-    if (options.newest) args.push('--newest');
-    return await exec('dnf', args, {
-      allowFailure: true,
-      timeoutMs: 180_000,
-      env: { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' },
-    });
-  } finally {
-    await rm(state, { recursive: true, force: true });
-  }
+  const args = ['repoclosure'];
+  for (const id of options.check ?? []) args.push(`--check=${id}`);
+  for (const arch of options.arch ?? []) args.push(`--arch=${arch}`);
+  for (const pkg of options.pkg ?? []) args.push(`--pkg=${pkg}`);
+  if (options.newest) args.push('--newest');
+  return runDnf(repos, args, {
+    setopt: [`best=${options.best ? 'True' : 'False'}`],
+    plugins: ['repoclosure'],
+    timeoutMs: 180_000,
+  });
 }
 
 /** The (package, repo, dependency) pairs of dnf repoclosure's report, sorted. */

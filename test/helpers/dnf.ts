@@ -15,18 +15,49 @@ import { join, resolve } from 'node:path';
 
 import { exec, type ExecResult } from '../../src/util/exec.js';
 
-/** A local repository (a directory holding repodata/). */
-export interface DnfRepo {
-  readonly id: string;
-  readonly path: string;
-}
+/** A repository: a local directory holding repodata/, or a URL. */
+export type DnfRepo =
+  { readonly id: string; readonly path: string } | { readonly id: string; readonly url: string };
 
 export interface DnfOptions {
   /** `--releasever` (default 9). */
   readonly releasever?: string;
   /** Extra `--setopt` values, e.g. `['best=True']`. */
   readonly setopt?: readonly string[];
+  /** The only dnf plugins to load (default none). */
+  readonly plugins?: readonly string[];
   readonly timeoutMs?: number;
+}
+
+/**
+ * dnf's global options for a run over `repos` only, with every cache, state
+ * and log directory under `stateDir` (fresh per run).
+ */
+export function dnfGlobalArgs(
+  stateDir: string,
+  repos: readonly DnfRepo[],
+  options: DnfOptions = {},
+): string[] {
+  const args = [
+    '-q',
+    '-y',
+    `--releasever=${options.releasever ?? '9'}`,
+    `--setopt=cachedir=${join(stateDir, 'cache')}`,
+    `--setopt=persistdir=${join(stateDir, 'persist')}`,
+    `--setopt=logdir=${join(stateDir, 'log')}`,
+    '--setopt=reposdir=/dev/null',
+    '--setopt=metadata_expire=0',
+    '--setopt=skip_if_unavailable=False',
+    ...(options.setopt ?? []).map((opt) => `--setopt=${opt}`),
+  ];
+  const plugins = options.plugins ?? [];
+  if (plugins.length === 0) args.push('--noplugins');
+  else args.push('--disableplugin=*', ...plugins.map((plugin) => `--enableplugin=${plugin}`));
+  for (const repo of repos) {
+    const where = 'url' in repo ? repo.url : `file://${resolve(repo.path)}`;
+    args.push(`--repofrompath=${repo.id},${where}`, `--repo=${repo.id}`);
+  }
+  return args;
 }
 
 /** Runs `dnf [global options] ARGS` over `repos` only; returns the result without throwing on failure. */
@@ -37,23 +68,7 @@ export async function runDnf(
 ): Promise<ExecResult> {
   const state = await mkdtemp(join(tmpdir(), 'ferry-dnf-'));
   try {
-    const global = [
-      '-q',
-      '-y',
-      `--releasever=${options.releasever ?? '9'}`,
-      `--setopt=cachedir=${join(state, 'cache')}`,
-      `--setopt=persistdir=${join(state, 'persist')}`,
-      `--setopt=logdir=${join(state, 'log')}`,
-      '--setopt=reposdir=/dev/null',
-      '--setopt=metadata_expire=0',
-      '--setopt=skip_if_unavailable=False',
-      '--noplugins',
-      ...(options.setopt ?? []).map((opt) => `--setopt=${opt}`),
-    ];
-    for (const repo of repos) {
-      global.push(`--repofrompath=${repo.id},file://${resolve(repo.path)}`, `--repo=${repo.id}`);
-    }
-    return await exec('dnf', [...global, ...args], {
+    return await exec('dnf', [...dnfGlobalArgs(state, repos, options), ...args], {
       allowFailure: true,
       timeoutMs: options.timeoutMs ?? 120_000,
       env: { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' },
@@ -76,17 +91,6 @@ export async function dnfRepoquery(
     );
   }
   return result.stdout;
-}
-
-/** `dnf repoclosure` over the repos (all of them checked unless `check` names some); dnf's exit code is kept. */
-export function dnfRepoclosure(
-  repos: readonly DnfRepo[],
-  options: DnfOptions & { readonly check?: readonly string[]; readonly arch?: readonly string[] } = {},
-): Promise<ExecResult> {
-  const args = ['repoclosure'];
-  for (const id of options.check ?? []) args.push(`--check=${id}`);
-  for (const arch of options.arch ?? []) args.push(`--arch=${arch}`);
-  return runDnf(repos, args, options);
 }
 
 const FIELDS = [
