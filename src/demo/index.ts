@@ -14,4 +14,13 @@ export {
   renderDemoCatalog,
   renderDemoConfig,
 } from './demo-workspace.js';
+export {
+  DEMO_API_USER,
+  DEMO_CANDIDATE,
+  DEMO_CI_JOB,
+  DEMO_PROMOTION,
+  runApiStage,
+  type DemoApiReport,
+  type DemoApiStep,
+} from './demo-api-stage.js';
 export { runDemo, type DemoOptions, type DemoReport } from './run-demo.js';

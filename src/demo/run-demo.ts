@@ -8,6 +8,13 @@ import { FerryError } from '../errors.js';
 import { readAggregateHash, readLabel } from '../layout/index.js';
 import { diffSnapshots, failureCause, renderDiffText } from '../report/index.js';
 import { openStore } from '../store/index.js';
+import {
+  API_STAGE_STORY,
+  API_STAGE_TITLE,
+  DEMO_API_USER,
+  runApiStage,
+  type DemoApiReport,
+} from './demo-api-stage.js';
 import { DEMO_PACKAGES, DEMO_STAGES, STAGE_STORIES } from './demo-packages.js';
 import { applyDemoStage, createDemoWorkspace } from './demo-workspace.js';
 
@@ -28,6 +35,8 @@ export interface DemoReport {
   readonly unresolved: readonly { readonly package: string; readonly dependencies: readonly string[] }[];
   readonly stages: readonly { readonly stage: string; readonly builds: readonly BuildReport[] }[];
   readonly labels: readonly { readonly label: string; readonly snapshot: string | null }[];
+  /** The last stage: a CI vote and a promotion over the API. */
+  readonly api: DemoApiReport;
 }
 
 async function prepareDirectory(dir: string): Promise<void> {
@@ -63,8 +72,9 @@ function describeBuild(b: BuildReport, total: number, index: number): string {
  * `ferry demo`: writes a workspace with a five-package catalog (rdoinfo
  * format) and real upstream and distgit repositories, then runs the chaser
  * over three stages of history (first builds; new commits with a build
- * failure and a packaging-only change; the fix), printing what happened and
- * where to look.
+ * failure and a packaging-only change; the fix), then votes on the result
+ * and promotes it over the API as CI would, printing what happened and where
+ * to look.
  */
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const dir = resolve(options.dir);
@@ -80,6 +90,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       `${[...new Set(DEMO_PACKAGES.map((p) => p.component))].join(' and ')}; upstream and distgit repositories under git/\n`,
   );
   const workspace = await openWorkspace(dir);
+  const components = [...new Set(DEMO_PACKAGES.map((p) => p.component))].sort();
+  const stageCount = DEMO_STAGES.length + 1;
   const stages: { stage: string; builds: BuildReport[] }[] = [];
   let firstAggregate: string | null = null;
   for (const [i, stage] of DEMO_STAGES.entries()) {
@@ -87,7 +99,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       date = Math.max(date, Math.floor(Date.now() / 1000) - (DEMO_STAGES.length - i) * 1800);
       await applyDemoStage(dir, stage, clock);
     }
-    out(`\n== Stage ${i + 1}/${DEMO_STAGES.length}: ${stage}\n${STAGE_STORIES[stage]}\n`);
+    out(`\n== Stage ${i + 1}/${stageCount}: ${stage}\n${STAGE_STORIES[stage]}\n`);
     out('  ferry chase --once\n');
     let total = 0;
     const onEvent = (event: ChaseEvent): void => {
@@ -110,6 +122,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     if (stage === 'initial') firstAggregate = await readAggregateHash(workspace.reposDir, 'current');
   }
 
+  out(`\n== Stage ${stageCount}/${stageCount}: ${API_STAGE_TITLE}\n${API_STAGE_STORY}\n`);
+  const api = await runApiStage(workspace, out, components);
+
   if (firstAggregate) {
     out(`\n== What changed since the first stage: ferry diff ${firstAggregate} current\n`);
     const store = await openStore(workspace.databaseUrl);
@@ -126,7 +141,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     }
   }
 
-  const components = [...new Set(DEMO_PACKAGES.map((p) => p.component))].sort();
   const consistentDirs = (
     await Promise.all(components.map((c) => readLabel(workspace.reposDir, 'consistent', c)))
   ).flatMap((l) => (l ? [l] : []));
@@ -162,6 +176,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       `  try:      cd ${dir}`,
       '            ferry status                       per package: last build, failing since',
       '            ferry diff consistent current      what changed between two labels (or hashes)',
+      `            ferry user passwd ${DEMO_API_USER}          a password you know; then ferry serve, and dlrnapi as above`,
       '            dnf --releasever 9 --setopt=reposdir=$PWD/repos/consistent --setopt=cachedir=$(mktemp -d) repoquery',
       '',
     ].join('\n'),
@@ -171,5 +186,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     stages,
     labels,
     unresolved: closure.unresolved.map((u) => ({ package: u.package, dependencies: u.dependencies })),
+    api,
   };
 }

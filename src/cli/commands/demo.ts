@@ -28,7 +28,7 @@ export const registerDemoCommand: CommandRegistration = (program, io, setExit) =
   program
     .command('demo')
     .description(
-      'generate a sample distribution (catalog, upstream and distgit repositories), chase it, show the result',
+      'generate a sample distribution (catalog, upstream and distgit repositories), chase it, vote on it and promote it over the API, show the result',
     )
     .option(
       '--dir <dir>',
