@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { toSnapshotCommit, type ChasePackage } from '../../src/chase/index.js';
 import { renderCommitYaml, shardedCommitDir, snapshotDir, switchLabel } from '../../src/layout/index.js';
 import { indexRepository } from '../../src/repo/index.js';
+import { dependencyIndexExtension } from '../../src/closure/index.js';
 import { openStore } from '../../src/store/index.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -149,7 +150,8 @@ async function prepareWorkspace(c: { dir: string; holdout: string; manifest: str
     if (!own.has(name))
       execFileSync('ln', ['-s', `../../../${artifact.slice('repos/'.length)}`, join(current, name)]);
   }
-  await indexRepository(current);
+  // As the chaser writes snapshot repodata: with the closure's dependency index.
+  await indexRepository(current, { extensions: [dependencyIndexExtension()] });
   writeFileSync(join(current, 'commit.yaml'), renderCommitYaml(toSnapshotCommit(last!)));
   await store.recordVote({
     commitId: last!.id,

@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 
 import { FerryError } from '../errors.js';
@@ -108,7 +108,34 @@ function openSqlite(
       cause: error,
     });
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+}
+
+/** How many prepared statements an SQLite store keeps (distinct SQL texts; least recently used go first). */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * better-sqlite3 with its prepared statements kept: Kysely's SQLite driver
+ * prepares every query anew, which cost the API more than running the
+ * queries. Statements are only used one at a time (Kysely holds its single
+ * connection while a query or stream runs), so reusing them is safe.
+ */
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (statement) {
+        statements.delete(text); // re-inserted below: the Map's order is the recency order
+      } else {
+        statement = database.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(text, statement);
+      return statement;
+    },
+  };
 }
 
 /** PostgreSQL's int8 (COUNT, bigint columns) arrives as a string by default; timestamps fit a JS number. */
