@@ -6,4 +6,5 @@
 # usage: bench/chase/run.sh [--runs N] [--count 500] [--pad-kb 200]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+npm run build >/dev/null   # the publish runs from dist/, as ferry does
 exec npx tsx bench/chase/main.ts "$@"
