@@ -25,7 +25,7 @@ export interface IndexOptions {
   readonly rules?: Partial<RecordRules>;
   readonly compressionLevel?: number;
   readonly extensions?: readonly RepodataExtension[];
-  /** Worker threads reading RPMs beside the main thread (default: cores - 1 for 256 files or more). */
+  /** Worker threads reading RPMs beside the main thread (default: cores - 1 for 256 files or more, on three cores or more). */
   readonly workers?: number;
   /** Seconds since the epoch for repomd timestamps and revision (default: now). */
   readonly now?: number;

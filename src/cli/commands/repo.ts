@@ -131,7 +131,7 @@ export const REPO_SUBCOMMANDS: readonly ((
       .option('--compress-level <n>', 'gzip level of the metadata files (1-9, default 6)')
       .option(
         '--workers <n>',
-        'worker threads reading RPMs beside the main thread (default: cores - 1 for large directories)',
+        'worker threads reading RPMs beside the main thread (default: cores - 1 for large directories, none on two cores)',
       )
       .option('--json', 'print JSON (shape in docs/repodata.md)')
       .action(action(setExit, (dir: string, opts: IndexCliOptions) => runIndex(io, dir, opts)));
