@@ -64,33 +64,66 @@ function align4(n: number): number {
 }
 
 function nulJoined(strings: readonly string[]): { bytes: Buffer; offsets: Int32Array } {
-  const parts = strings.map((s) => Buffer.from(s, 'utf8'));
-  const offsets = new Int32Array(strings.length);
-  let size = 0;
-  for (let i = 0; i < parts.length; i++) {
-    offsets[i] = size;
-    size += parts[i]!.length + 1;
+  const offsets = new Int32Array(strings.length + 1);
+  const joined = strings.length === 0 ? '' : `${strings.join('\0')}\0`;
+  const bytes = Buffer.from(joined, 'utf8');
+  if (bytes.length === joined.length) {
+    // ASCII only (the usual case): byte offsets are character offsets.
+    for (let i = 0; i < strings.length; i++) offsets[i + 1] = offsets[i]! + strings[i]!.length + 1;
+  } else {
+    for (let i = 0; i < strings.length; i++)
+      offsets[i + 1] = offsets[i]! + Buffer.byteLength(strings[i]!, 'utf8') + 1;
   }
-  const bytes = Buffer.alloc(size);
-  for (let i = 0; i < parts.length; i++) parts[i]!.copy(bytes, offsets[i]);
   return { bytes, offsets };
+}
+
+/**
+ * The order of `keys` (indexes into it), by key and then by index: a stable
+ * two-pass radix sort on 16-bit digits, without comparisons or allocations per
+ * element.
+ */
+function radixOrder(keys: Uint32Array): Uint32Array {
+  const n = keys.length;
+  let order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let next = new Uint32Array(n);
+  const counts = new Uint32Array(65537);
+  for (const shift of [0, 16]) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[((keys[i]! >>> shift) & 0xffff) + 1]!++;
+    for (let d = 1; d <= 65536; d++) counts[d]! += counts[d - 1]!;
+    for (let i = 0; i < n; i++) {
+      const index = order[i]!;
+      next[counts[(keys[index]! >>> shift) & 0xffff]!++] = index;
+    }
+    [order, next] = [next, order];
+  }
+  return order;
 }
 
 /** Serializes an index. */
 export function encodeDependencyIndex(content: IndexContent, primaryChecksum: string): Buffer {
   const strings = nulJoined(content.strings);
   const files = nulJoined(content.filePaths);
-  const table: [number, number, number][] = [];
+  // Owner lookups: (hash of path, package, path offset) sorted by hash, then package and offset
+  // (file f's package and offset both grow with f, so a stable sort by hash keeps that order).
+  const fileCount = content.filePaths.length;
+  const hashes = new Uint32Array(fileCount);
+  const owner = new Uint32Array(fileCount);
   for (let pkg = 0; pkg < content.count; pkg++) {
     for (let f = content.fileStart[pkg]!; f < content.fileStart[pkg + 1]!; f++) {
-      const offset = files.offsets[f]!;
-      const length = Buffer.byteLength(content.filePaths[f]!, 'utf8');
-      table.push([fnv1a(files.bytes, offset, offset + length), pkg, offset]);
+      hashes[f] = fnv1a(files.bytes, files.offsets[f]!, files.offsets[f + 1]! - 1);
+      owner[f] = pkg;
     }
   }
-  table.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
-  const fileTable = new Uint32Array(table.length * 3);
-  table.forEach(([hash, pkg, offset], i) => fileTable.set([hash, pkg, offset], i * 3));
+  const fileTable = new Uint32Array(fileCount * 3);
+  const order = radixOrder(hashes);
+  for (let i = 0; i < fileCount; i++) {
+    const f = order[i]!;
+    fileTable[i * 3] = hashes[f]!;
+    fileTable[i * 3 + 1] = owner[f]!;
+    fileTable[i * 3 + 2] = files.offsets[f]!;
+  }
 
   const header: DependencyIndexHeader = {
     format: DEPENDENCY_INDEX_FORMAT,
@@ -99,7 +132,7 @@ export function encodeDependencyIndex(content: IndexContent, primaryChecksum: st
     strings: content.strings.length,
     provides: content.provName.length,
     requires: content.reqName.length,
-    files: table.length,
+    files: fileCount,
     fileBlobBytes: files.bytes.length,
     stringBytes: strings.bytes.length,
   };
