@@ -112,7 +112,7 @@ export function encodeDependencyIndex(content: IndexContent, primaryChecksum: st
   const owner = new Uint32Array(fileCount);
   for (let pkg = 0; pkg < content.count; pkg++) {
     for (let f = content.fileStart[pkg]!; f < content.fileStart[pkg + 1]!; f++) {
-      hashes[f] = fnv1a(files.bytes, files.offsets[f]!, files.offsets[f + 1]! - 1);
+      hashes[f] = fnv1a(files.bytes, files.offsets[f], files.offsets[f + 1]! - 1);
       owner[f] = pkg;
     }
   }
