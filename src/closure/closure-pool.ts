@@ -145,6 +145,7 @@ export class ClosurePool {
   readonly repos: readonly PoolRepo[];
   readonly strings: readonly string[];
   private idsMap: ReadonlyMap<string, number> | undefined;
+  private providedIds: ReadonlyMap<string, number> | undefined;
   readonly count: number;
   /** First package id of each repository, plus the total at the end. */
   readonly repoStart: Int32Array;
@@ -245,6 +246,26 @@ export class ClosurePool {
       this.idsMap = ids;
     }
     return this.idsMap.get(text);
+  }
+
+  /**
+   * The id of a name something provides (a provide or a binary package's
+   * name), undefined otherwise: the resolver's lookup for the atoms of rich
+   * dependencies. When idOf's map of every string is not built yet, a map of
+   * the provided names only is much cheaper (no paths, versions, summaries).
+   */
+  providedNameId(text: string): number | undefined {
+    if (this.idsMap) return this.idsMap.get(text);
+    if (!this.providedIds) {
+      const ids = new Map<string, number>();
+      for (let id = 0; id < this.strings.length; id++) {
+        const provided =
+          this.byNameStart[id + 1]! > this.byNameStart[id]! || this.selfStart[id + 1]! > this.selfStart[id]!;
+        if (provided && !ids.has(this.strings[id]!)) ids.set(this.strings[id]!, id);
+      }
+      this.providedIds = ids;
+    }
+    return this.providedIds.get(text);
   }
 
   /** Looks up (once per path) which packages own `paths`, across all repositories. */

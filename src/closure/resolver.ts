@@ -111,7 +111,7 @@ export class Resolver {
   }
 
   private atom(name: string, flags: number, evr: string, visit: Visit): boolean {
-    return this.someProvider(this.pool.idOf(name) ?? -1, name, flags, evr, visit);
+    return this.someProvider(this.pool.providedNameId(name) ?? -1, name, flags, evr, visit);
   }
 
   /** Whether some usable package provides `dep`. */
