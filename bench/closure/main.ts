@@ -99,15 +99,24 @@ async function dnfRun(repo: string): Promise<Sample> {
   }
 }
 
-function ferryRun(repo: string): Sample {
-  return timeProcess(process.execPath, [
-    join(ROOT, 'bin/ferry.js'),
-    'repo',
-    'closure',
-    '--json',
-    `bench,${repo}`,
-  ]);
+function ferryRun(repo: string, env: NodeJS.ProcessEnv = process.env): Sample {
+  return timeProcess(
+    process.execPath,
+    [join(ROOT, 'bin/ferry.js'), 'repo', 'closure', '--json', `bench,${repo}`],
+    env,
+  );
 }
+
+/**
+ * NODE_EXTRA_CA_CERTS makes every Node process load a CA bundle at start
+ * (~90 ms on the machine this was written on, set there for all sessions);
+ * Python's dnf does not pay it. When it is set, ferry also runs without it,
+ * reported on its own row beside the row as the environment is.
+ */
+const EXTRA_CA = process.env.NODE_EXTRA_CA_CERTS;
+const WITHOUT_EXTRA_CA: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => key !== 'NODE_EXTRA_CA_CERTS'),
+);
 
 function installcheckRun(repo: string): Sample {
   const primary = spawnSync('sh', ['-c', `ls ${repo}/repodata/*-primary.xml.gz`], {
@@ -154,10 +163,11 @@ async function benchSize(size: number, runs: number, broken: number): Promise<vo
     repoWith('createrepo_c', rpms, size),
     repoWith('ferry', rpms, size),
   ]);
-  const samples: Record<'dnf' | 'xml' | 'index' | 'installcheck', Sample[]> = {
+  const samples: Record<'dnf' | 'xml' | 'index' | 'indexNoCa' | 'installcheck', Sample[]> = {
     dnf: [],
     xml: [],
     index: [],
+    indexNoCa: [],
     installcheck: [],
   };
   // Interleaved, so a burst of load from elsewhere hits every tool alike.
@@ -165,6 +175,7 @@ async function benchSize(size: number, runs: number, broken: number): Promise<vo
     samples.dnf.push(await dnfRun(xml));
     samples.xml.push(ferryRun(xml));
     samples.index.push(ferryRun(ferryRepo));
+    if (EXTRA_CA) samples.indexNoCa.push(ferryRun(ferryRepo, WITHOUT_EXTRA_CA));
     samples.installcheck.push(installcheckRun(xml));
   }
   const med = (list: Sample[]): number => median(list.map((s) => s.ms));
@@ -210,6 +221,16 @@ async function benchSize(size: number, runs: number, broken: number): Promise<vo
         maxRssKb: rss(samples.index),
         note: `${indexDeps} unresolved (index)`,
       },
+      ...(EXTRA_CA
+        ? [
+            {
+              what: '  the same without NODE_EXTRA_CA_CERTS',
+              ms: med(samples.indexNoCa),
+              maxRssKb: rss(samples.indexNoCa),
+              note: `this environment sets NODE_EXTRA_CA_CERTS=${EXTRA_CA}`,
+            },
+          ]
+        : []),
       {
         what: 'libsolv installcheck (primary only)',
         ms: med(samples.installcheck),

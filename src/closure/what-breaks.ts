@@ -23,7 +23,7 @@ import {
   requireReldep,
   requiredPaths,
 } from './closure-check.js';
-import type { ClosurePool } from './closure-pool.js';
+import { groupBy, type ClosurePool } from './closure-pool.js';
 import {
   flagsFromAttribute,
   formatReldep,
@@ -62,8 +62,11 @@ export interface WhatBreaksResult {
 }
 
 interface ReverseIndex {
-  /** Name string id -> require entries mentioning it. */
-  readonly entries: Map<number, number[]>;
+  /** Require entries by name string id: `byName[byNameStart[n] .. byNameStart[n + 1]]`. */
+  readonly byNameStart: Int32Array;
+  readonly byName: Int32Array;
+  /** Atom text of rich requires -> the rich require entries mentioning it. */
+  readonly richByAtom: Map<string, number[]>;
   /** File path -> require entries mentioning it. */
   readonly pathEntries: Map<string, number[]>;
   /** Require entry -> package. */
@@ -80,32 +83,33 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else if (list[list.length - 1] !== value) list.push(value);
 }
 
+/**
+ * Which requirements mention what: plain ones grouped by name id with a
+ * counting sort (typed arrays, no per-entry allocation), the atoms of rich
+ * ones and required paths in maps (few entries).
+ */
 async function buildReverseIndex(pool: ClosurePool): Promise<ReverseIndex> {
   const all = Array.from({ length: pool.count }, (_, id) => id);
   await pool.loadFileOwners(requiredPaths(pool, all));
-  const entries = new Map<number, number[]>();
+  const [byNameStart, byName] = groupBy(pool.reqName, pool.strings.length);
+  const richByAtom = new Map<string, number[]>();
   const pathEntries = new Map<string, number[]>();
   const entryPkg = new Int32Array(pool.reqName.length);
-  for (let id = 0; id < pool.count; id++) {
-    for (let e = pool.reqStart[id]!; e < pool.reqStart[id + 1]!; e++) {
-      entryPkg[e] = id;
-      const name = pool.strings[pool.reqName[e]!]!;
-      if (pool.reqFlags[e] === 0 && name.startsWith('(')) {
-        const dep = requireReldep(pool, e);
-        for (const atom of dep ? reldepNames(dep) : []) {
-          if (atom.startsWith('/')) push(pathEntries, atom, e);
-          const atomId = pool.idOf(atom);
-          if (atomId !== undefined) push(entries, atomId, e);
-        }
-      } else {
-        push(entries, pool.reqName[e]!, e);
-        if (name.startsWith('/')) push(pathEntries, name, e);
+  for (let id = 0; id < pool.count; id++) entryPkg.fill(id, pool.reqStart[id], pool.reqStart[id + 1]);
+  for (let e = 0; e < pool.reqName.length; e++) {
+    const name = pool.strings[pool.reqName[e]!]!;
+    const first = name.charCodeAt(0);
+    if (first === 0x28 /* ( */ && pool.reqFlags[e] === 0) {
+      const dep = requireReldep(pool, e);
+      for (const atom of dep ? reldepNames(dep) : []) {
+        if (atom.startsWith('/')) push(pathEntries, atom, e);
+        push(richByAtom, atom, e);
       }
-    }
+    } else if (first === 0x2f /* / */) push(pathEntries, name, e);
   }
   const ownedPaths = new Map<number, string[]>();
   for (const [path, owners] of pool.fileOwners) for (const pkg of owners) push(ownedPaths, pkg, path);
-  return { entries, pathEntries, entryPkg, ownedPaths };
+  return { byNameStart, byName, richByAtom, pathEntries, entryPkg, ownedPaths };
 }
 
 function reverseIndex(pool: ClosurePool): Promise<ReverseIndex> {
@@ -208,13 +212,16 @@ export async function whatBreaks(pool: ClosurePool, options: WhatBreaksOptions):
   // Names whose providers shrank: everything a replaced package provided (itself included), and
   // the required files it shipped. Only requirements mentioning those can stop resolving.
   const entries = new Set<number>();
-  const addEntries = (list: readonly number[] | undefined): void => {
+  const addEntries = (list: (ArrayLike<number> & Iterable<number>) | undefined): void => {
     for (const e of list ?? []) entries.add(e);
   };
+  const addNameEntries = (nameId: number): void => {
+    addEntries(index.byName.subarray(index.byNameStart[nameId], index.byNameStart[nameId + 1]));
+    addEntries(index.richByAtom.get(pool.strings[nameId]!));
+  };
   for (const id of removed) {
-    for (let e = pool.provStart[id]!; e < pool.provStart[id + 1]!; e++)
-      addEntries(index.entries.get(pool.provName[e]!));
-    addEntries(index.entries.get(pool.name[id]!));
+    for (let e = pool.provStart[id]!; e < pool.provStart[id + 1]!; e++) addNameEntries(pool.provName[e]!);
+    addNameEntries(pool.name[id]!);
     for (const path of index.ownedPaths.get(id) ?? []) addEntries(index.pathEntries.get(path));
   }
   const isRemoved = new Set(removed);
