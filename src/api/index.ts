@@ -5,6 +5,7 @@
  * without listening. docs/api.md describes the endpoints.
  */
 export { buildApp, DEFAULT_BODY_LIMIT } from './build-app.js';
+export { buildWorkspaceApp, catalogLookups } from './workspace-app.js';
 export type { ApiDeps } from './api-deps.js';
 export { HttpError, isHttpError } from './http-error.js';
 export { Authenticator, type Identity, type AuthLogger, type AttemptContext } from './auth/authenticator.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { relative } from 'node:path';
 
-import { buildApp } from '../api/index.js';
+import { buildWorkspaceApp } from '../api/index.js';
 import { assertUserName, hashPassword, validateNewPassword, type Role } from '../auth/index.js';
 import type { Workspace } from '../config/index.js';
 import { FerryError } from '../errors.js';
@@ -170,7 +170,7 @@ class DemoApiClient {
 
 /**
  * The demo's last stage: adds an API user with a generated password, starts
- * the API server (`buildApp`, as `ferry serve` does) on 127.0.0.1 and a free
+ * the API server (`buildWorkspaceApp`, as `ferry serve` does) on 127.0.0.1 and a free
  * port, and over HTTP pins the consistent snapshots as {@link DEMO_CANDIDATE},
  * votes on their aggregate hash, checks the vote, finds the aggregate's
  * commits and promotes them to {@link DEMO_PROMOTION}, printing the dlrnapi
@@ -185,7 +185,7 @@ export async function runApiStage(
   // The password is only ever in this variable and the Authorization header.
   const password = randomBytes(24).toString('base64url');
   const store = await openStore(workspace.databaseUrl);
-  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let app: Awaited<ReturnType<typeof buildWorkspaceApp>> | undefined;
   let report: DemoApiReport;
   try {
     // As `ferry user add demo-ci --role write` does it.
@@ -198,13 +198,8 @@ export async function runApiStage(
       role: DEMO_API_ROLE,
     });
     out(`  ferry user add ${DEMO_API_USER} --role ${DEMO_API_ROLE}   (password <generated>)\n`);
-    // What `ferry serve` builds, without the catalog lookups: the demo's components are its catalog's.
-    app = await buildApp({
-      store,
-      reposDir: workspace.reposDir,
-      baseurl: workspace.config.baseurl,
-      protectReads: workspace.config.server.protect_reads,
-    });
+    // What `ferry serve` builds (catalog lookups included), with its logger silent.
+    app = await buildWorkspaceApp(workspace, store);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     out(`  ferry serve --port 0   listening on ${url} (in this process, stopped at the end)\n`);
