@@ -33,23 +33,8 @@ export interface PoolOptions {
   readonly archVariant?: ArchVariant;
 }
 
-interface Tables {
-  readonly strings: readonly string[];
-  readonly ids?: ReadonlyMap<string, number> | undefined;
-  readonly name: Int32Array;
-  readonly arch: Int32Array;
-  readonly evr: Int32Array;
-  readonly provStart: Int32Array;
-  readonly provName: Int32Array;
-  readonly provFlags: Uint8Array;
-  readonly provEvr: Int32Array;
-  readonly reqStart: Int32Array;
-  readonly reqName: Int32Array;
-  readonly reqFlags: Uint8Array;
-  readonly reqEvr: Int32Array;
-  readonly whatStart?: Int32Array;
-  readonly whatEntry?: Int32Array;
-}
+/** The package tables a pool is built from: one repository's, or several merged. */
+type Tables = Omit<RepoPackages, 'count' | 'files'>;
 
 /** Counting sort of `keys` (values below `size`): CSR start offsets and the sorted element indexes. */
 export function groupBy(

@@ -115,11 +115,30 @@ function fragmentOf(record: PackageRecord, region: string): Uint8Array {
  */
 export function regionPieces(records: readonly PackageRecord[], region: string): Uint8Array[] {
   const pieces: Uint8Array[] = [];
+  for (const run of cachedRuns(records, (cache) => cache.regions[region] !== undefined)) {
+    if (!run.cache) {
+      pieces.push(fragmentOf(records[run.start]!, region));
+      continue;
+    }
+    const cached = run.cache.regions[region]!;
+    pieces.push(cached.data.subarray(cached.starts[run.index], cached.starts[run.index + run.length]));
+  }
+  return pieces;
+}
+
+/**
+ * Splits records into runs to copy as one slice: consecutive records read
+ * from consecutive entries of one usable cache, or single records without
+ * one (`cache` undefined).
+ */
+function* cachedRuns(
+  records: readonly PackageRecord[],
+  usable: (cache: LoadedCache) => boolean,
+): Generator<{ start: number; length: number; cache?: LoadedCache; index: number }> {
   for (let i = 0; i < records.length;) {
     const origin = records[i]!.origin as { cache: LoadedCache; index: number } | undefined;
-    const cached = origin?.cache.regions[region];
-    if (!origin || !cached) {
-      pieces.push(fragmentOf(records[i]!, region));
+    if (!origin || !usable(origin.cache)) {
+      yield { start: i, length: 1, index: -1 };
       i++;
       continue;
     }
@@ -129,10 +148,9 @@ export function regionPieces(records: readonly PackageRecord[], region: string):
       if (next?.cache !== origin.cache || next.index !== origin.index + (j - i)) break;
       j++;
     }
-    pieces.push(cached.data.subarray(cached.starts[origin.index], cached.starts[origin.index + (j - i)]));
+    yield { start: i, length: j - i, cache: origin.cache, index: origin.index };
     i = j;
   }
-  return pieces;
 }
 
 /** One record's table entry: key, id, block flag and fragment lengths. */
@@ -163,22 +181,13 @@ export function encodeCache(header: CacheHeader, records: readonly PackageRecord
     cache.header.partTypes.length === header.partTypes.length &&
     cache.header.partTypes.every((type, i) => type === header.partTypes[i]);
   const table: Uint8Array[] = [];
-  for (let i = 0; i < records.length;) {
-    const origin = records[i]!.origin as { cache: LoadedCache; index: number } | undefined;
-    if (!origin || !sameLayout(origin.cache)) {
-      table.push(tableEntry(records[i]!, regions));
-      i++;
+  for (const run of cachedRuns(records, sameLayout)) {
+    if (!run.cache) {
+      table.push(tableEntry(records[run.start]!, regions));
       continue;
     }
-    let j = i + 1;
-    while (j < records.length) {
-      const next = records[j]!.origin as { cache: LoadedCache; index: number } | undefined;
-      if (next?.cache !== origin.cache || next.index !== origin.index + (j - i)) break;
-      j++;
-    }
-    const { data, starts } = origin.cache.table;
-    table.push(data.subarray(starts[origin.index], starts[origin.index + (j - i)]));
-    i = j;
+    const { data, starts } = run.cache.table;
+    table.push(data.subarray(starts[run.index], starts[run.index + run.length]));
   }
   const tableSize = table.reduce((sum, piece) => sum + piece.length, 0);
   const head = Buffer.allocUnsafe(MAGIC.length + 8 + json.length);
