@@ -11,6 +11,7 @@
  * does not have; the target is absolute.
  *
  * usage: bench/api/run.sh [--connections 50] [--duration 10] [--commits 20000] [--votes 100000] [--database postgres://…]
+ *        [--only last_tested_repo|report_result] [--profile DIR]  (--profile: the server writes a V8 CPU profile there)
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -34,6 +35,8 @@ const { values } = parseArgs({
     commits: { type: 'string', default: '20000' },
     votes: { type: 'string', default: '100000' },
     database: { type: 'string' },
+    only: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const connections = Number(values.connections);
@@ -96,7 +99,8 @@ interface Server {
 }
 
 async function startServer(workspace: string): Promise<Server> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'ferry.js'), 'serve', '--port', '0'], {
+  const profile = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values.profile)}`] : [];
+  const child = spawn(process.execPath, [...profile, join(ROOT, 'bin', 'ferry.js'), 'serve', '--port', '0'], {
     cwd: workspace,
     env: { ...process.env, FERRY_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -149,8 +153,9 @@ interface Row {
 }
 
 async function load(name: string, pid: number, options: autocannon.Options): Promise<Row> {
-  // Warm-up: credentials verified once, statements and JIT warm.
-  await autocannon({ ...options, connections: Math.min(4, connections), duration: 2 });
+  // Warm-up, not measured: credentials verified once, statements prepared, and the JIT warm for
+  // the paths this load takes (at full concurrency votes are written in batches, not one by one).
+  await autocannon({ ...options, connections, duration: 3 });
   const cpuBefore = await cpuSeconds(pid);
   const result = await autocannon({ ...options, connections, duration });
   const cpu = (await cpuSeconds(pid)) - cpuBefore;
@@ -181,40 +186,43 @@ async function main(): Promise<void> {
   const auth = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
   const { samples, ciNames } = seeded.summary;
   const rows: Row[] = [];
+  const wanted = (endpoint: string): boolean => values.only === undefined || values.only === endpoint;
   try {
-    rows.push(
-      await load('GET /api/last_tested_repo', server.pid, {
-        url: server.url,
-        requests: [
-          { method: 'GET', path: '/api/last_tested_repo?max_age=0' },
-          { method: 'GET', path: `/api/last_tested_repo?max_age=0&job_id=${ciNames[3]}` },
-          { method: 'GET', path: `/api/last_tested_repo?max_age=0&job_id=${ciNames[5]}&success=false` },
-          { method: 'GET', path: '/api/last_tested_repo?max_age=0&job_id=no-such-job' },
-          {
-            method: 'GET',
-            path: `/api/last_tested_repo?max_age=0&sequential_mode=true&previous_job_id=${ciNames[1]}`,
-          },
-        ],
-      }),
-    );
-    rows.push(
-      await load('POST /api/report_result', server.pid, {
-        url: server.url,
-        requests: samples.slice(0, 5).map((sample, i) => ({
-          method: 'POST' as const,
-          path: '/api/report_result',
-          headers: { 'content-type': 'application/json', authorization: auth },
-          body: JSON.stringify({
-            job_id: `bench-job-${i}`,
-            commit_hash: sample.commitHash,
-            distro_hash: sample.distroHash,
-            url: `https://ci.example.org/bench/${i}`,
-            timestamp: String(1_700_000_000 + i),
-            success: i % 2 === 0 ? 'true' : 'false',
-          }),
-        })),
-      }),
-    );
+    if (wanted('last_tested_repo'))
+      rows.push(
+        await load('GET /api/last_tested_repo', server.pid, {
+          url: server.url,
+          requests: [
+            { method: 'GET', path: '/api/last_tested_repo?max_age=0' },
+            { method: 'GET', path: `/api/last_tested_repo?max_age=0&job_id=${ciNames[3]}` },
+            { method: 'GET', path: `/api/last_tested_repo?max_age=0&job_id=${ciNames[5]}&success=false` },
+            { method: 'GET', path: '/api/last_tested_repo?max_age=0&job_id=no-such-job' },
+            {
+              method: 'GET',
+              path: `/api/last_tested_repo?max_age=0&sequential_mode=true&previous_job_id=${ciNames[1]}`,
+            },
+          ],
+        }),
+      );
+    if (wanted('report_result'))
+      rows.push(
+        await load('POST /api/report_result', server.pid, {
+          url: server.url,
+          requests: samples.slice(0, 5).map((sample, i) => ({
+            method: 'POST' as const,
+            path: '/api/report_result',
+            headers: { 'content-type': 'application/json', authorization: auth },
+            body: JSON.stringify({
+              job_id: `bench-job-${i}`,
+              commit_hash: sample.commitHash,
+              distro_hash: sample.distroHash,
+              url: `https://ci.example.org/bench/${i}`,
+              timestamp: String(1_700_000_000 + i),
+              success: i % 2 === 0 ? 'true' : 'false',
+            }),
+          })),
+        }),
+      );
   } finally {
     const peak = await peakMemoryMiB(server.pid).catch(() => Number.NaN);
     await server.stop();
@@ -226,7 +234,7 @@ async function main(): Promise<void> {
         `autocannon, ${connections} connections, ${duration} s per endpoint on loopback\n\n`,
     );
     process.stdout.write(
-      `${'endpoint'.padEnd(26)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'p99/target'.padStart(11)} ${'non-2xx'.padStart(8)} ${'errors'.padStart(7)}\n`,
+      `${'endpoint'.padEnd(26)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'p99/target'.padStart(11)} ${'non-2xx'.padStart(8)} ${'errors'.padStart(7)} ${'cpu µs/req'.padStart(11)}\n`,
     );
     for (const row of rows) {
       process.stdout.write(

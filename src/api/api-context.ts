@@ -6,6 +6,7 @@ import type { KeyedMutex } from './keyed-mutex.js';
 import type { CountsCache } from './metrics/counts-cache.js';
 import type { ApiMetrics } from './metrics/prometheus.js';
 import type { Promoter } from './services/promoter.js';
+import type { VoteBatcher } from './services/vote-batcher.js';
 
 /** Everything a route plugin uses: the resolved dependencies and the app's shared services. */
 export interface ApiContext {
@@ -25,6 +26,8 @@ export interface ApiContext {
   readonly routes: RouteRegistry;
   readonly auth: Authenticator;
   readonly promoter: Promoter;
+  /** Records CI votes; those arriving together share one transaction. */
+  readonly votes: VoteBatcher;
   readonly counts: CountsCache;
   readonly metrics: ApiMetrics;
   readonly mutex: KeyedMutex;

@@ -11,6 +11,7 @@ import { RouteRegistry } from './define-route.js';
 import { HttpError, isHttpError } from './http-error.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { CountsCache } from './metrics/counts-cache.js';
+import { VoteBatcher } from './services/vote-batcher.js';
 import { createApiMetrics } from './metrics/prometheus.js';
 import { NON_JSON_BODY, parseForm, type NonJsonBody } from './request-input.js';
 import { buildRoutes } from './routes/builds.js';
@@ -67,6 +68,7 @@ function resolveContext(deps: ApiDeps, logger: ApiDeps['logger'] & object): ApiC
       ...(deps.scryptParams ? { scryptParams: deps.scryptParams } : {}),
     }),
     promoter: new Promoter({ store, reposDir: deps.reposDir, reponame, components, clock, mutex }),
+    votes: new VoteBatcher(store),
     counts,
     metrics: createApiMetrics(counts, baseurl),
     mutex,

@@ -10,6 +10,7 @@ import {
   type CommitType,
 } from './records.js';
 import type { CommitsTable, Database } from './schema.js';
+import { runTemplate } from './query-template.js';
 import type { StoreContext } from './store-context.js';
 
 /** A finished build attempt to record (DLRN's Commit row). */
@@ -189,7 +190,17 @@ export async function findSuccessfulCommit(
   ctx: StoreContext,
   hashes: SnapshotHashes,
 ): Promise<CommitRecord | undefined> {
-  const row = await successfulCommitQuery(ctx.db, hashes).executeTakeFirst();
+  const [row] = await runTemplate(
+    ctx,
+    hashes.extendedHash ? 'successfulCommit:e' : 'successfulCommit',
+    (db, p) =>
+      successfulCommitQuery(db, {
+        commitHash: p.commitHash,
+        distroHash: p.distroHash,
+        ...(hashes.extendedHash ? { extendedHash: p.extendedHash } : {}),
+      }),
+    hashes,
+  );
   return row && toCommit(row);
 }
 

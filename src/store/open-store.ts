@@ -1,10 +1,11 @@
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 
 import { FerryError } from '../errors.js';
+import { startSqliteCheckpointer, type SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { migrateStore, type MigrationReport } from './migrate.js';
 import type { Database } from './schema.js';
+import { openSqlite, type SqliteDirect } from './sqlite-connection.js';
 import { unixNow, type StoreContext } from './store-context.js';
 import { parseStoreUrl, redactStoreUrl, type StoreDialect } from './store-url.js';
 import { bindStore, type StoreApi } from './store.js';
@@ -34,10 +35,14 @@ export interface OpenStoreOptions {
   readonly poolSize?: number;
   /** Unix-seconds clock for default timestamps (tests pass a fixed one). */
   readonly clock?: () => number;
+  /**
+   * SQLite file stores: run WAL checkpoints (and their fsyncs) on a
+   * background thread instead of inside whichever write crosses the WAL
+   * threshold (see startSqliteCheckpointer). For long-running processes
+   * with many small writes: `ferry serve`.
+   */
+  readonly backgroundCheckpoints?: boolean;
 }
-
-/** Seconds SQLite waits for another process's write lock before failing. */
-const SQLITE_BUSY_TIMEOUT_MS = 15_000;
 
 /**
  * Opens the store at `url` (`sqlite:PATH`, `sqlite::memory:` or
@@ -46,12 +51,19 @@ const SQLITE_BUSY_TIMEOUT_MS = 15_000;
  */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const shown = redactStoreUrl(url);
-  const { db, dialect } = await connectDatabase(url, options);
-  const ctx: StoreContext = { db, dialect, clock: options.clock ?? unixNow, inTransaction: false };
+  const { db, dialect, checkpointer, direct } = await connectDatabase(url, options);
+  const ctx: StoreContext = {
+    db,
+    dialect,
+    clock: options.clock ?? unixNow,
+    inTransaction: false,
+    ...(direct ? { direct } : {}),
+  };
   let migrations: MigrationReport = { applied: [], current: undefined };
   try {
     if (options.migrate !== false) migrations = await migrateStore(db, dialect);
   } catch (error) {
+    await checkpointer?.stop();
     await db.destroy().catch(() => undefined);
     throw error;
   }
@@ -64,6 +76,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     close: async () => {
       if (closed) return;
       closed = true;
+      await checkpointer?.stop();
       await db.destroy();
     },
   };
@@ -76,66 +89,38 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
 export async function connectDatabase(
   url: string,
   options: OpenStoreOptions = {},
-): Promise<{ readonly db: Kysely<Database>; readonly dialect: StoreDialect }> {
+): Promise<{
+  readonly db: Kysely<Database>;
+  readonly dialect: StoreDialect;
+  readonly checkpointer?: SqliteCheckpointer;
+  /** SQLite: the same connection, for synchronous statements while it is idle. */
+  readonly direct?: SqliteDirect;
+}> {
   const location = parseStoreUrl(url);
   const shown = redactStoreUrl(url);
   if (location.dialect === 'sqlite') {
-    return { db: openSqlite(location.path, location.memory, options, shown), dialect: 'sqlite' };
+    const background = options.backgroundCheckpoints === true && !location.memory;
+    const { db, direct } = openSqlite(location.path, {
+      memory: location.memory,
+      create: options.create !== false,
+      shown,
+      backgroundCheckpoints: background,
+    });
+    if (!background) return { db, dialect: 'sqlite', direct };
+    try {
+      return { db, dialect: 'sqlite', direct, checkpointer: await startSqliteCheckpointer(location.path) };
+    } catch (error) {
+      await db.destroy().catch(() => undefined);
+      throw new FerryError(
+        'FERRY_STORE_FAILED',
+        `cannot start the checkpoint thread of ${shown}: ${String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
   }
   return { db: await openPostgres(location.connectionString, options, shown), dialect: 'postgres' };
-}
-
-function openSqlite(
-  path: string,
-  memory: boolean,
-  options: OpenStoreOptions,
-  shown: string,
-): Kysely<Database> {
-  let database: BetterSqlite3.Database;
-  try {
-    database = new BetterSqlite3(path, { fileMustExist: options.create === false });
-    if (!memory) {
-      // WAL: readers never block the writer and a killed process leaves a consistent database.
-      database.pragma('journal_mode = WAL');
-      // NORMAL is crash-safe in WAL mode (a killed process loses nothing committed);
-      // only an OS crash or power loss may drop the last transactions.
-      database.pragma('synchronous = NORMAL');
-    }
-    database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-    database.pragma('foreign_keys = ON');
-  } catch (error) {
-    throw new FerryError('FERRY_STORE_FAILED', `cannot open database ${shown}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-}
-
-/** How many prepared statements an SQLite store keeps (distinct SQL texts; least recently used go first). */
-const STATEMENT_CACHE_SIZE = 256;
-
-/**
- * better-sqlite3 with its prepared statements kept: Kysely's SQLite driver
- * prepares every query anew, which cost the API more than running the
- * queries. Statements are only used one at a time (Kysely holds its single
- * connection while a query or stream runs), so reusing them is safe.
- */
-function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
-  const statements = new Map<string, BetterSqlite3.Statement>();
-  return {
-    close: () => database.close(),
-    prepare(text: string) {
-      let statement = statements.get(text);
-      if (statement) {
-        statements.delete(text); // re-inserted below: the Map's order is the recency order
-      } else {
-        statement = database.prepare(text);
-        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
-      }
-      statements.set(text, statement);
-      return statement;
-    },
-  };
 }
 
 /** PostgreSQL's int8 (COUNT, bigint columns) arrives as a string by default; timestamps fit a JS number. */

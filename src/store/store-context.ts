@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 import type { Database } from './schema.js';
+import type { SqliteDirect } from './sqlite-connection.js';
 import type { StoreDialect } from './store-url.js';
 
 /** What every store function runs against: a database handle, its dialect and a clock. */
@@ -11,6 +12,8 @@ export interface StoreContext {
   readonly clock: () => number;
   /** True inside `runInTransaction`: nested transactions join the outer one. */
   readonly inTransaction: boolean;
+  /** SQLite stores: synchronous statements while the connection is idle (hot paths only; see SqliteDirect). */
+  readonly direct?: SqliteDirect;
 }
 
 export function unixNow(): number {

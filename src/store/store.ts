@@ -62,6 +62,7 @@ export interface StoreApi {
 
   // votes
   readonly recordVote: Bound<typeof votes.recordVote>;
+  readonly recordVotes: Bound<typeof votes.recordVotes>;
   readonly votesForCommit: Bound<typeof votes.votesForCommit>;
   readonly findVotes: Bound<typeof votes.findVotes>;
   readonly newestVote: Bound<typeof votes.newestVote>;
@@ -136,6 +137,7 @@ export function bindStore(ctx: StoreContext): StoreApi {
     commitComponents: bind(commits.commitComponents),
 
     recordVote: bind(votes.recordVote),
+    recordVotes: bind(votes.recordVotes),
     votesForCommit: bind(votes.votesForCommit),
     findVotes: bind(votes.findVotes),
     newestVote: bind(votes.newestVote),

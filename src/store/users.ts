@@ -2,6 +2,7 @@ import { assertUserName } from '../auth/user-name.js';
 import { isRole, type Role } from '../auth/roles.js';
 import { FerryError } from '../errors.js';
 import { toUser, type UserRecord } from './records.js';
+import { runTemplate } from './query-template.js';
 import type { StoreContext } from './store-context.js';
 
 export interface NewUser {
@@ -38,7 +39,13 @@ export async function addUser(ctx: StoreContext, input: NewUser): Promise<UserRe
 }
 
 export async function getUser(ctx: StoreContext, name: string): Promise<UserRecord | undefined> {
-  const row = await ctx.db.selectFrom('users').selectAll().where('username', '=', name).executeTakeFirst();
+  // Compiled once: every authenticated request reads its user's row.
+  const [row] = await runTemplate(
+    ctx,
+    'getUser',
+    (db, p) => db.selectFrom('users').selectAll().where('username', '=', p.name),
+    { name },
+  );
   return row && toUser(row);
 }
 

@@ -100,6 +100,28 @@ describe.each(TEST_DIALECTS)('votes on %s', (dialect) => {
     expect(ids(await store.findVotes({ limit: 1, offset: 1 }))).toEqual([v2.id]);
   });
 
+  it('records several votes in one transaction, in the order given, all or none', async () => {
+    const votes = await store.recordVotes([
+      { commitId: c2.id, ciName: 'job-b', ciVote: false, timestamp: NOW - 1 },
+      { commitId: c1.id, ciName: 'job-a', ciVote: true, user: 'ci-bot', component: 'net' },
+    ]);
+
+    expect(votes.map((vote) => [vote.commitId, vote.ciName, vote.ciVote, vote.timestamp])).toEqual([
+      [c2.id, 'job-b', false, NOW - 1],
+      [c1.id, 'job-a', true, NOW],
+    ]);
+    expect(votes[1]!.id).toBeGreaterThan(votes[0]!.id);
+    expect(await store.votesForCommit(c1.id)).toEqual([votes[1]]);
+    // An orphan vote (no such commit) fails the batch: nothing of it is stored.
+    await expect(
+      store.recordVotes([
+        { commitId: c1.id, ciName: 'job-c', ciVote: true },
+        { commitId: 999_999, ciName: 'job-d', ciVote: true },
+      ]),
+    ).rejects.toThrow();
+    expect(await store.findVotes({ ciName: 'job-c' })).toEqual([]);
+  });
+
   it('finds the newest vote on a successful commit, with that commit', async () => {
     await store.recordVote({ commitId: c1.id, ciName: 'job', ciVote: true, timestamp: 100 });
     const newest = await store.recordVote({ commitId: c2.id, ciName: 'job', ciVote: false, timestamp: 200 });

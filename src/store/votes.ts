@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 
 import { CONSISTENT_CI_NAME, toCommit, toVote, type CiVoteRecord, type CommitRecord } from './records.js';
 import type { Database } from './schema.js';
-import type { StoreContext } from './store-context.js';
+import { queryTemplate, runTemplate } from './query-template.js';
+import { runInTransaction, type StoreContext } from './store-context.js';
 
 /** What every CI vote carries, on a commit's snapshot or on an aggregate hash. */
 export interface VoteFields {
@@ -63,23 +64,75 @@ export interface VoteWithCommit {
   readonly commit: CommitRecord;
 }
 
+function voteRow(ctx: StoreContext, input: NewVote) {
+  return {
+    commit_id: input.commitId,
+    ci_name: input.ciName,
+    ci_url: input.ciUrl ?? '',
+    ci_vote: input.ciVote ? 1 : 0,
+    ci_in_progress: input.ciInProgress ? 1 : 0,
+    timestamp: input.timestamp ?? ctx.clock(),
+    notes: input.notes ?? '',
+    user: input.user ?? null,
+    component: input.component ?? null,
+  };
+}
+
+/** The vote INSERT, compiled once, every column a parameter; RETURNING only the id (all columns doubled SQLite's cost). */
+function insertVoteTemplate(ctx: StoreContext) {
+  return queryTemplate(ctx, 'recordVote', (db, p: ReturnType<typeof voteRow>) =>
+    db
+      .insertInto('civotes')
+      .values({
+        commit_id: p.commit_id,
+        ci_name: p.ci_name,
+        ci_url: p.ci_url,
+        ci_vote: p.ci_vote,
+        ci_in_progress: p.ci_in_progress,
+        timestamp: p.timestamp,
+        notes: p.notes,
+        user: p.user,
+        component: p.component,
+      })
+      .returning('id'),
+  );
+}
+
 export async function recordVote(ctx: StoreContext, input: NewVote): Promise<CiVoteRecord> {
-  const row = await ctx.db
-    .insertInto('civotes')
-    .values({
-      commit_id: input.commitId,
-      ci_name: input.ciName,
-      ci_url: input.ciUrl ?? '',
-      ci_vote: input.ciVote ? 1 : 0,
-      ci_in_progress: input.ciInProgress ? 1 : 0,
-      timestamp: input.timestamp ?? ctx.clock(),
-      notes: input.notes ?? '',
-      user: input.user ?? null,
-      component: input.component ?? null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toVote(row);
+  const values = voteRow(ctx, input);
+  const template = insertVoteTemplate(ctx);
+  const parameters = template.parameters(values);
+  const rows =
+    ctx.direct?.run(template.compiled.sql, parameters) ??
+    (await ctx.db.executeQuery({ ...template.compiled, parameters })).rows;
+  return toVote({ ...values, id: (rows[0] as { id: number }).id });
+}
+
+/**
+ * Records several votes in one transaction, all or none; returns them in
+ * the order given. The API coalesces the votes that arrive together into
+ * one call: one commit, and a fraction of the WAL pages, instead of one per
+ * vote.
+ */
+export async function recordVotes(ctx: StoreContext, inputs: readonly NewVote[]): Promise<CiVoteRecord[]> {
+  if (inputs.length === 0) return [];
+  const template = insertVoteTemplate(ctx);
+  // SQLite, connection idle: the whole transaction at once, synchronously.
+  const done = ctx.inTransaction
+    ? undefined
+    : ctx.direct?.transaction((run) =>
+        inputs.map((input) => {
+          const values = voteRow(ctx, input);
+          const [row] = run(template.compiled.sql, template.parameters(values)) as { id: number }[];
+          return toVote({ ...values, id: row!.id });
+        }),
+      );
+  if (done) return done.value;
+  return runInTransaction(ctx, async (tx) => {
+    const recorded: CiVoteRecord[] = [];
+    for (const input of inputs) recorded.push(await recordVote(tx, input));
+    return recorded;
+  });
 }
 
 export function votesForCommitQuery(db: Kysely<Database>, commitId: number, success?: boolean) {
@@ -177,7 +230,27 @@ export async function newestVote(
   ctx: StoreContext,
   filter: NewestVoteFilter,
 ): Promise<VoteWithCommit | undefined> {
-  const row = await newestVoteQuery(ctx.db, filter).executeTakeFirst();
+  // Compiled once per shape: building this 30-column query cost more than running it.
+  const flag = (value: boolean | undefined, name: string) =>
+    value === undefined ? '' : `${name}${Number(value)}`;
+  const shape =
+    `newestVote:${filter.after === undefined ? '' : 'a'}${filter.ciName === undefined ? '' : 'c'}` +
+    `${filter.excludeCiName === undefined ? '' : 'x'}${filter.component === undefined ? '' : 'm'}` +
+    `${flag(filter.success, 's')}${flag(filter.inProgress, 'p')}`;
+  const [row] = await runTemplate(
+    ctx,
+    shape,
+    (db, p) =>
+      newestVoteQuery(db, {
+        ...(filter.after === undefined ? {} : { after: p.after }),
+        ...(filter.ciName === undefined ? {} : { ciName: p.ciName }),
+        ...(filter.excludeCiName === undefined ? {} : { excludeCiName: p.excludeCiName }),
+        ...(filter.component === undefined ? {} : { component: p.component }),
+        ...(filter.success === undefined ? {} : { success: filter.success }),
+        ...(filter.inProgress === undefined ? {} : { inProgress: filter.inProgress }),
+      }),
+    filter,
+  );
   if (!row) return undefined;
   const vote = toVote(row);
   const commit = toCommit({

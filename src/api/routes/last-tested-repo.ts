@@ -83,7 +83,7 @@ export const lastTestedRepoRoutes: FastifyPluginAsync<RoutePluginOptions> = (app
     },
     handler: async ({ input, identity, request }) => {
       const { vote, commit } = await findLastTested(ctx, input);
-      const recorded = await ctx.store.recordVote({
+      const recorded = await ctx.votes.record({
         commitId: commit.id,
         ciName: input.reporting_job_id,
         ciUrl: '',

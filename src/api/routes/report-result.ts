@@ -44,7 +44,7 @@ export const reportResultRoutes: FastifyPluginAsync<RoutePluginOptions> = (app, 
           ...(input.extended_hash ? { extendedHash: input.extended_hash } : {}),
         });
         if (!commit) throw new HttpError(400, 'commit_hash+distro_hash+extended_hash combination not found');
-        await ctx.store.recordVote({
+        await ctx.votes.record({
           commitId: commit.id,
           ciName: input.job_id,
           ciUrl: input.url,

@@ -36,7 +36,8 @@ async function runServe(io: CliIo, command: Command, options: ServeOptions): Pro
   );
   const { openStore } = await import('../../store/index.js');
   const { buildWorkspaceApp } = await import('../../api/index.js');
-  const store = await openStore(workspace.databaseUrl);
+  // A server's votes are many small writes: their WAL checkpoints (and fsyncs) run on a thread of their own.
+  const store = await openStore(workspace.databaseUrl, { backgroundCheckpoints: true });
   let app: Awaited<ReturnType<typeof buildWorkspaceApp>> | undefined;
   try {
     app = await buildWorkspaceApp(workspace, store, logger);

@@ -1,0 +1,123 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+
+import { FerryError } from '../errors.js';
+import { InlineLimitsPlugin } from './inline-limits.js';
+import type { Database } from './schema.js';
+
+/** Seconds SQLite waits for another process's write lock before failing. */
+const SQLITE_BUSY_TIMEOUT_MS = 15_000;
+
+/** How many prepared statements an SQLite store keeps (distinct SQL texts; least recently used go first). */
+const STATEMENT_CACHE_SIZE = 256;
+
+/** Runs one prepared statement: its rows (none for statements that return none). */
+export type RunStatement = (sql: string, parameters: readonly unknown[]) => unknown[];
+
+/**
+ * Synchronous use of a store's SQLite connection while no transaction is
+ * open on it. Kysely reaches the connection through promises and a mutex
+ * (10 to 15 µs a query, more than running a hot query); between two
+ * transactions the connection is idle, and a statement run to completion
+ * synchronously cannot interleave with anything. While a transaction holds
+ * the connection (a Kysely transaction spans awaits) both methods answer
+ * undefined and the caller goes through Kysely, which waits its turn.
+ */
+export interface SqliteDirect {
+  run(sql: string, parameters: readonly unknown[]): unknown[] | undefined;
+  /** Runs `fn` in one transaction (BEGIN IMMEDIATE … COMMIT, rolled back if it throws). */
+  transaction<T>(fn: (run: RunStatement) => T): { readonly value: T } | undefined;
+}
+
+export interface OpenSqliteOptions {
+  readonly memory: boolean;
+  /** Create the file when missing. */
+  readonly create: boolean;
+  /** The URL as shown in messages. */
+  readonly shown: string;
+  /** Automatic WAL checkpoints off: a checkpointer thread does them (see sqlite-checkpointer.ts). */
+  readonly backgroundCheckpoints: boolean;
+}
+
+/** Opens an SQLite store's connection: Kysely over it, and direct access to the same connection. */
+export function openSqlite(
+  path: string,
+  options: OpenSqliteOptions,
+): { readonly db: Kysely<Database>; readonly direct: SqliteDirect } {
+  let database: BetterSqlite3.Database;
+  try {
+    database = new BetterSqlite3(path, { fileMustExist: !options.create });
+    if (!options.memory) {
+      // WAL: readers never block the writer and a killed process leaves a consistent database.
+      database.pragma('journal_mode = WAL');
+      // NORMAL is crash-safe in WAL mode (a killed process loses nothing committed);
+      // only an OS crash or power loss may drop the last transactions.
+      database.pragma('synchronous = NORMAL');
+      // The checkpointer thread does them (its fsyncs would stall this thread).
+      if (options.backgroundCheckpoints) database.pragma('wal_autocheckpoint = 0');
+    }
+    database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    database.pragma('foreign_keys = ON');
+  } catch (error) {
+    throw new FerryError(
+      'FERRY_STORE_FAILED',
+      `cannot open database ${options.shown}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const prepare = statementCache(database);
+  const run: RunStatement = (sql, parameters) => {
+    const statement = prepare(sql);
+    if (statement.reader) return statement.all(parameters);
+    statement.run(parameters);
+    return [];
+  };
+  const begin = database.prepare('begin immediate');
+  const commit = database.prepare('commit');
+  const rollback = database.prepare('rollback');
+  const direct: SqliteDirect = {
+    run: (sql, parameters) => (database.inTransaction ? undefined : run(sql, parameters)),
+    transaction: (fn) => {
+      if (database.inTransaction) return undefined;
+      begin.run();
+      try {
+        const value = fn(run);
+        commit.run();
+        return { value };
+      } catch (error) {
+        if (database.inTransaction) rollback.run();
+        throw error;
+      }
+    },
+  };
+  const kyselyDatabase: SqliteDatabase = { close: () => database.close(), prepare };
+  return {
+    db: new Kysely<Database>({
+      dialect: new SqliteDialect({ database: kyselyDatabase }),
+      plugins: [new InlineLimitsPlugin()],
+    }),
+    direct,
+  };
+}
+
+/**
+ * better-sqlite3's prepare with the statements kept: Kysely's SQLite driver
+ * prepares every query anew, which cost the API more than running the
+ * queries. Statements are only used one at a time (Kysely holds its single
+ * connection while a query runs; direct use is synchronous), so reusing
+ * them is safe.
+ */
+function statementCache(database: BetterSqlite3.Database): (text: string) => BetterSqlite3.Statement {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return (text) => {
+    let statement = statements.get(text);
+    if (statement) {
+      statements.delete(text); // re-inserted below: the Map's order is the recency order
+    } else {
+      statement = database.prepare(text);
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+    }
+    statements.set(text, statement);
+    return statement;
+  };
+}
