@@ -133,7 +133,7 @@ export async function chaseOnce(services: ChaseServices, options: ChaseOptions =
   for (const s of skipped) emit({ type: 'skipped', package: s.package, reason: s.reason });
 
   const candidates = discovered.flatMap((d) => d.candidates);
-  const built = new Set((await store.lastBuildsPerProject({ status: 'SUCCESS' })).map((c) => c.projectName));
+  const built = new Set((await store.lastBuildRefs({ status: 'SUCCESS' })).map((c) => c.projectName));
   const queue = planQueue({
     candidates,
     needs: await buildNeeds(workspace.sourcesDir, all, candidates),
@@ -190,7 +190,7 @@ async function runQueue(
   lookaside.catch(() => undefined);
   const providesIndex = async (): Promise<ProvidesIndex> => {
     const index = new ProvidesIndex(await lookaside);
-    for (const commit of await store.lastBuildsPerProject({ status: 'SUCCESS' })) {
+    for (const commit of await store.lastBuildRefs({ status: 'SUCCESS' })) {
       for (const artifact of (commit.artifacts ?? '').split(',')) {
         if (artifact.endsWith('.rpm') && !artifact.endsWith('.src.rpm')) {
           index.add(await headers.read(join(workspace.root, artifact)));

@@ -117,8 +117,8 @@ async function latestMaps(
   store: StoreApi,
 ): Promise<{ success: Map<string, BuildRef>; processed: Map<string, BuildRef> }> {
   const [success, processed] = await Promise.all([
-    store.lastBuildsPerProject({ status: 'SUCCESS' }),
-    store.lastBuildsPerProject({}),
+    store.lastBuildRefs({ status: 'SUCCESS' }),
+    store.lastBuildRefs({}),
   ]);
   return {
     success: new Map(success.map((c) => [c.projectName, c])),

@@ -1,19 +1,11 @@
 import { basename } from 'node:path';
 
 import { nvrFromArtifacts, type VersionsRow } from '../layout/index.js';
+import type { BuildRef } from '../store/index.js';
 import type { ChasePackage } from './chase-model.js';
 
-/** A recorded build as the snapshot contents need it (the store's CommitRecord has these fields). */
-export interface BuildRef {
-  readonly projectName: string;
-  readonly commitHash: string;
-  readonly distroHash: string;
-  readonly extendedHash: string | null;
-  readonly component: string | null;
-  readonly status: string;
-  readonly dtBuild: number | null;
-  readonly artifacts: string | null;
-}
+/** A recorded build as the snapshot contents need it (see the store's lastBuildRefs). */
+export type { BuildRef };
 
 /** The build being published. */
 export interface PublishedBuild {

@@ -1,8 +1,9 @@
-import { link, lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 import { renderVersionsCsv } from '../layout/index.js';
 import { asidePath } from '../util/atomic-write.js';
+import { makeLinks } from './link-worker.js';
 import type { SnapshotContents } from './snapshot-contents.js';
 
 /**
@@ -45,36 +46,50 @@ export function stagingPath(final: string): string {
 
 /**
  * Builds a snapshot directory aside (`staging`): moves the build's files in,
- * links every other package's newest good RPMs (hard links), writes
- * versions.csv and the given files, then the repodata,
- * incrementally from the previous snapshot when there is one. Nothing is
- * visible at `final` yet.
+ * writes versions.csv and the given files, then makes the links to every
+ * other package's newest good RPMs (hard links, on another thread) while the
+ * repodata is written, incrementally from the previous snapshot when there
+ * is one. Nothing is visible at `final` yet.
  */
 export async function stageSnapshot(input: StageInput, staging: string): Promise<{ rpms: string[] }> {
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   for (const file of input.moveIn) await rename(file, join(staging, basename(file)));
+  // The small files first: written while the links below are being made, they waited for
+  // the directory between links.
   if (input.contents) {
-    // Hard links, where DLRN makes symlinks: several times cheaper to create on common
-    // filesystems, and the RPM stays readable whatever happens to its build's directory.
-    await Promise.all(
-      input.contents.links.map((l) => link(join(input.workspaceRoot, l.artifact), join(staging, l.name))),
-    );
     await writeFile(join(staging, 'versions.csv'), renderVersionsCsv(input.contents.versions));
   }
   // Nothing in staging is visible before the directory is renamed into place: plain writes.
   for (const [name, content] of Object.entries(input.write)) await writeFile(join(staging, name), content);
-  const rpms = (await readdir(staging)).filter((f) => f.endsWith('.rpm')).sort();
-  if (input.contents && input.repodata) {
-    const previous = input.previous ?? null;
-    const now = new Set(rpms);
-    await input.repodata.write(staging, {
-      previous: previous?.dir ?? null,
-      added: previous ? rpms.filter((f) => !previous.files.has(f)) : rpms,
-      removed: previous ? [...previous.files].filter((f) => !now.has(f)) : [],
-    });
+  const names = new Set(input.moveIn.map((file) => basename(file)));
+  // Hard links, where DLRN makes symlinks: several times cheaper to create on common
+  // filesystems, and the RPM stays readable whatever happens to its build's directory.
+  // They are made on another thread while this one computes the repodata, which needs
+  // only the previous snapshot's metadata and the RPMs moved in.
+  const links = makeLinks(
+    (input.contents?.links ?? []).map((l) => {
+      names.add(l.name);
+      return [join(input.workspaceRoot, l.artifact), join(staging, l.name)] as const;
+    }),
+  );
+  try {
+    const rpms = [...names].filter((f) => f.endsWith('.rpm')).sort();
+    if (input.contents && input.repodata) {
+      const previous = input.previous ?? null;
+      const now = new Set(rpms);
+      await input.repodata.write(staging, {
+        previous: previous?.dir ?? null,
+        added: previous ? rpms.filter((f) => !previous.files.has(f)) : rpms,
+        removed: previous ? [...previous.files].filter((f) => !now.has(f)) : [],
+      });
+    }
+    await links;
+    return { rpms };
+  } finally {
+    // Never leave the thread linking into a directory the caller is about to remove.
+    await links.catch(() => undefined);
   }
-  return { rpms };
 }
 
 /**

@@ -21,6 +21,9 @@ type PartDep = [string, number, string];
 /** One package's part: [name, arch, evr, provides, requires, file paths]. */
 type Part = [string, string, string, PartDep[], PartDep[], string[]];
 
+/** Decoded parts an extension keeps (a few times the largest repository it is likely to write). */
+const MAX_DECODED_PARTS = 100_000;
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -47,8 +50,17 @@ export function encodePackagePart(pkg: ClosurePackageInput): Uint8Array {
   return encoder.encode(JSON.stringify(part));
 }
 
+/** A package's part, decoded. */
+function decodePart(part: Uint8Array): Part {
+  return JSON.parse(decoder.decode(part)) as Part;
+}
+
 /** Joins package parts (in metadata order) into index content with one shared string table. */
 export function indexContentFromParts(parts: readonly Uint8Array[]): IndexContent {
+  return indexContentFromDecoded(parts.map(decodePart));
+}
+
+function indexContentFromDecoded(parts: readonly Part[]): IndexContent {
   const ids = new Map<string, number>();
   const strings: string[] = [];
   const intern = (text: string): number => {
@@ -82,7 +94,7 @@ export function indexContentFromParts(parts: readonly Uint8Array[]): IndexConten
     }
   };
   for (let i = 0; i < n; i++) {
-    const part = JSON.parse(decoder.decode(parts[i])) as Part;
+    const part = parts[i]!;
     name[i] = intern(part[0]);
     arch[i] = intern(part[1]);
     evr[i] = intern(part[2]);
@@ -120,18 +132,31 @@ export function indexContentFromParts(parts: readonly Uint8Array[]): IndexConten
  *   await indexRepository(dir, { extensions: [dependencyIndexExtension()] });
  */
 export function dependencyIndexExtension(): RepodataExtension {
+  // Decoded parts by package checksum, kept between builds of one process: a chaser publishing
+  // snapshot after snapshot decodes only the new package's part (a part is a function of the
+  // package file, so its checksum identifies it).
+  const decoded = new Map<string, Part>();
   return {
     type: DEPENDENCY_INDEX_TYPE,
     fileName: DEPENDENCY_INDEX_FILE,
     compress: false,
     packagePart: (pkg: RpmPackage) => encodePackagePart(pkg),
     build: async (input) => {
-      let parts = input.records.map((record) => record.parts[DEPENDENCY_INDEX_TYPE]);
-      if (parts.some((part) => part === undefined)) {
+      if (input.records.some((record) => record.parts[DEPENDENCY_INDEX_TYPE] === undefined)) {
         // Records from a cache written without this extension: derive the parts from the models.
-        parts = (await input.packages()).map((pkg) => encodePackagePart(pkg));
+        const parts = (await input.packages()).map((pkg) => encodePackagePart(pkg));
+        return encodeDependencyIndex(indexContentFromParts(parts), input.primaryChecksum);
       }
-      return encodeDependencyIndex(indexContentFromParts(parts as Uint8Array[]), input.primaryChecksum);
+      if (decoded.size > MAX_DECODED_PARTS) decoded.clear();
+      const parts = input.records.map((record) => {
+        let part = decoded.get(record.pkgid);
+        if (!part) {
+          part = decodePart(record.parts[DEPENDENCY_INDEX_TYPE]!);
+          decoded.set(record.pkgid, part);
+        }
+        return part;
+      });
+      return encodeDependencyIndex(indexContentFromDecoded(parts), input.primaryChecksum);
     },
   };
 }

@@ -201,6 +201,19 @@ describe.each(TEST_DIALECTS)('commits on %s', (dialect) => {
     expect(none).toEqual([]);
     expect(inX.map((c) => c.id)).toEqual([bOk.id]);
     expect(aFail.status).toBe('FAILED');
+    // The narrow form the chaser reads on every publish: the same builds, the fields it links with.
+    const project = (c: (typeof good)[number]) => ({
+      projectName: c.projectName,
+      commitHash: c.commitHash,
+      distroHash: c.distroHash,
+      extendedHash: c.extendedHash,
+      component: c.component,
+      status: c.status,
+      dtBuild: c.dtBuild,
+      artifacts: c.artifacts,
+    });
+    expect(await store.lastBuildRefs({ status: 'SUCCESS' })).toEqual(good.map(project));
+    expect(await store.lastBuildRefs()).toEqual(newest.map(project));
   });
 
   it('tells whether a candidate was already built, as DLRN decides', async () => {

@@ -273,24 +273,25 @@ export interface LastBuildsFilter {
   readonly projects?: readonly string[];
 }
 
+/** The rows of the newest build of every package matching `filter` (a subquery of their ids). */
+function newestBuilds(db: Kysely<Database>, filter: LastBuildsFilter) {
+  return db.selectFrom('commits').where('id', 'in', (eb) => {
+    let newest = eb
+      .selectFrom('commits')
+      .select((inner) => inner.fn.max('id').as('id'))
+      .where('type', '=', filter.type ?? 'rpm');
+    if (filter.status !== undefined) newest = newest.where('status', '=', filter.status);
+    if (filter.withoutStatus !== undefined) newest = newest.where('status', '!=', filter.withoutStatus);
+    if (filter.component !== undefined) newest = newest.where('component', '=', filter.component);
+    if (filter.projects !== undefined) {
+      newest = newest.where('project_name', 'in', filter.projects.length > 0 ? [...filter.projects] : ['']);
+    }
+    return newest.groupBy('project_name');
+  });
+}
+
 export function lastBuildsQuery(db: Kysely<Database>, filter: LastBuildsFilter) {
-  return db
-    .selectFrom('commits')
-    .selectAll()
-    .where('id', 'in', (eb) => {
-      let newest = eb
-        .selectFrom('commits')
-        .select((inner) => inner.fn.max('id').as('id'))
-        .where('type', '=', filter.type ?? 'rpm');
-      if (filter.status !== undefined) newest = newest.where('status', '=', filter.status);
-      if (filter.withoutStatus !== undefined) newest = newest.where('status', '!=', filter.withoutStatus);
-      if (filter.component !== undefined) newest = newest.where('component', '=', filter.component);
-      if (filter.projects !== undefined) {
-        newest = newest.where('project_name', 'in', filter.projects.length > 0 ? [...filter.projects] : ['']);
-      }
-      return newest.groupBy('project_name');
-    })
-    .orderBy('project_name');
+  return newestBuilds(db, filter).selectAll().orderBy('project_name');
 }
 
 /**
@@ -303,6 +304,50 @@ export async function lastBuildsPerProject(
 ): Promise<CommitRecord[]> {
   const rows = await lastBuildsQuery(ctx.db, filter).execute();
   return rows.map(toCommit);
+}
+
+/** What the chaser needs of a package's newest build to link its RPMs into a snapshot. */
+export interface BuildRef {
+  readonly projectName: string;
+  readonly commitHash: string;
+  readonly distroHash: string;
+  readonly extendedHash: string | null;
+  readonly component: string | null;
+  readonly status: string;
+  readonly dtBuild: number | null;
+  /** Its files, comma-separated (the artifacts column). */
+  readonly artifacts: string | null;
+}
+
+/**
+ * `lastBuildsPerProject` without the wide columns: every publish reads the
+ * newest builds of all packages twice, and a commit's versions.csv (a line
+ * per package) made those reads grow with the square of the catalog.
+ */
+export async function lastBuildRefs(ctx: StoreContext, filter: LastBuildsFilter = {}): Promise<BuildRef[]> {
+  const rows = await newestBuilds(ctx.db, filter)
+    .select([
+      'project_name',
+      'commit_hash',
+      'distro_hash',
+      'extended_hash',
+      'component',
+      'status',
+      'dt_build',
+      'artifacts',
+    ])
+    .orderBy('project_name')
+    .execute();
+  return rows.map((row) => ({
+    projectName: row.project_name,
+    commitHash: row.commit_hash,
+    distroHash: row.distro_hash,
+    extendedHash: row.extended_hash,
+    component: row.component,
+    status: row.status,
+    dtBuild: row.dt_build,
+    artifacts: row.artifacts,
+  }));
 }
 
 /**

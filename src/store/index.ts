@@ -33,7 +33,7 @@ export {
   type UserRecord,
 } from './records.js';
 export type { BuildResult, NewBuild, StartBuildOptions } from './build-jobs.js';
-export type { CommitFilter, LastBuildsFilter, NewCommit, SnapshotHashes } from './commits.js';
+export type { BuildRef, CommitFilter, LastBuildsFilter, NewCommit, SnapshotHashes } from './commits.js';
 export type {
   LastTestedQuery,
   NewestVoteFilter,

@@ -52,6 +52,7 @@ export interface StoreApi {
   readonly lastBuiltCommit: Bound<typeof commits.lastBuiltCommit>;
   readonly latestSuccessfulBuild: Bound<typeof commits.latestSuccessfulBuild>;
   readonly lastBuildsPerProject: Bound<typeof commits.lastBuildsPerProject>;
+  readonly lastBuildRefs: Bound<typeof commits.lastBuildRefs>;
   readonly isAlreadyBuilt: Bound<typeof commits.isAlreadyBuilt>;
   readonly countRetries: Bound<typeof commits.countRetries>;
   readonly setCommitStatus: Bound<typeof commitUpdates.setCommitStatus>;
@@ -128,6 +129,7 @@ export function bindStore(ctx: StoreContext): StoreApi {
     lastBuiltCommit: bind(commits.lastBuiltCommit),
     latestSuccessfulBuild: bind(commits.latestSuccessfulBuild),
     lastBuildsPerProject: bind(commits.lastBuildsPerProject),
+    lastBuildRefs: bind(commits.lastBuildRefs),
     isAlreadyBuilt: bind(commits.isAlreadyBuilt),
     countRetries: bind(commits.countRetries),
     setCommitStatus: bind(commitUpdates.setCommitStatus),
