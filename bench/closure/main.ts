@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { dnfGlobalArgs } from '../../test/helpers/dnf.js';
+import { EXTRA_CA, WITHOUT_EXTRA_CA } from '../lib/node-env.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CACHE = join(ROOT, '.bench-cache', 'closure');
@@ -106,17 +107,6 @@ function ferryRun(repo: string, env: NodeJS.ProcessEnv = process.env): Sample {
     env,
   );
 }
-
-/**
- * NODE_EXTRA_CA_CERTS makes every Node process load a CA bundle at start
- * (~90 ms on the machine this was written on, set there for all sessions);
- * Python's dnf does not pay it. When it is set, ferry also runs without it,
- * reported on its own row beside the row as the environment is.
- */
-const EXTRA_CA = process.env.NODE_EXTRA_CA_CERTS;
-const WITHOUT_EXTRA_CA: NodeJS.ProcessEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([key]) => key !== 'NODE_EXTRA_CA_CERTS'),
-);
 
 function installcheckRun(repo: string): Sample {
   const primary = spawnSync('sh', ['-c', `ls ${repo}/repodata/*-primary.xml.gz`], {

@@ -20,6 +20,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { EXTRA_CA, WITHOUT_EXTRA_CA } from '../lib/node-env.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CACHE = join(ROOT, '.bench-cache');
@@ -47,9 +48,10 @@ interface Timed {
 }
 
 /** Runs a process under GNU time: wall seconds and peak RSS. */
-function timed(command: string, args: readonly string[]): Timed {
+function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Timed {
   const result = spawnSync('/usr/bin/time', ['-f', '@@time %e %M %U %S', command, ...args], {
     cwd: ROOT,
+    env,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -142,6 +144,16 @@ function benchCorpus(corpus: Corpus, runs: number): Row[] {
     timed('createrepo_c', ['--update', '--no-database', '--quiet', crDir]),
   );
   rows.push({ what: 'add one: ferry repo index --update', ...ferryUpdate });
+  if (EXTRA_CA) {
+    const bare = repeat(runs, setUp(ferryDir, 'ferry'), () =>
+      timed('node', [FERRY, 'repo', 'index', '--update', ferryDir], WITHOUT_EXTRA_CA),
+    );
+    rows.push({
+      what: 'add one:   the same without NODE_EXTRA_CA_CERTS',
+      ...bare,
+      note: `this environment sets NODE_EXTRA_CA_CERTS=${EXTRA_CA}`,
+    });
+  }
   rows.push({ what: 'add one: createrepo_c --update --no-database', ...crUpdate });
 
   // The library call: in a fresh process (cold), and repeated in one process (warm).
@@ -197,6 +209,8 @@ function printTable(corpus: Corpus, rows: readonly Row[]): void {
     `ratio full index ferry / createrepo_c --no-database: ${ratio(fullFerry, fullCr)} (target <= 1)`,
   );
   console.log(`ratio --update ferry / createrepo_c --update:        ${ratio(updFerry, updCr)} (target < 1)`);
+  const bare = rows.find((r) => r.what.startsWith('add one:   the same without'));
+  if (bare) console.log(`  the same, ferry without NODE_EXTRA_CA_CERTS:       ${ratio(bare, updCr)}`);
   console.log(
     `library add-one / createrepo_c default full run:    ${ratio(lib, crDefault)} (target <= 0.1; ${(lib.seconds * 1000).toFixed(1)} ms)`,
   );
