@@ -19,9 +19,15 @@ describe('makeLinks', () => {
       }),
     );
 
+    const names = files.map((_, i) => `f${i}.rpm`);
     await Promise.all([
-      makeLinks(files.map((f, i) => [f, join(dir, 'a', `f${i}.rpm`)] as const)),
-      makeLinks(files.slice(0, 10).map((f, i) => [f, join(dir, 'b', `f${i}.rpm`)] as const)),
+      makeLinks({ from: dir, into: join(dir, 'a'), existing: names, created: names }),
+      makeLinks({
+        from: dir,
+        into: join(dir, 'b'),
+        existing: names.slice(0, 10),
+        created: names.slice(0, 10),
+      }),
     ]);
 
     for (const [i, file] of files.entries()) {
@@ -36,14 +42,16 @@ describe('makeLinks', () => {
     await writeFile(join(dir, 'x.rpm'), 'x');
     await writeFile(join(dir, 'taken.rpm'), 'other');
 
-    await expect(makeLinks([[join(dir, 'x.rpm'), join(dir, 'taken.rpm')]])).rejects.toMatchObject({
-      code: 'EEXIST',
-    });
-    await expect(makeLinks([[join(dir, 'missing.rpm'), join(dir, 'y.rpm')]])).rejects.toMatchObject({
-      code: 'ENOENT',
-    });
+    const link = (existing: string, created: string) =>
+      makeLinks({ from: dir, into: dir, existing: [existing], created: [created] });
+
+    await expect(link('x.rpm', 'taken.rpm')).rejects.toMatchObject({ code: 'EEXIST' });
+    await expect(link('missing.rpm', 'y.rpm')).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(makeLinks({ from: dir, into: dir, existing: ['x.rpm'], created: [] })).rejects.toThrow(
+      /as many new names/,
+    );
     // The thread still serves later batches.
-    await makeLinks([[join(dir, 'x.rpm'), join(dir, 'z.rpm')]]);
+    await link('x.rpm', 'z.rpm');
     expect((await stat(join(dir, 'z.rpm'))).nlink).toBe(2);
   });
 });

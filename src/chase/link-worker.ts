@@ -1,19 +1,25 @@
 import { Worker } from 'node:worker_threads';
 
-/** One hard link to make: an existing file and the new name. */
-export type LinkPair = readonly [existing: string, created: string];
+/** Hard links to make: `existing[i]` (relative to `from`) gets the new name `created[i]` (relative to `into`). */
+export interface LinkBatch {
+  readonly from: string;
+  readonly into: string;
+  readonly existing: readonly string[];
+  readonly created: readonly string[];
+}
 
 /**
  * The worker's code (a CommonJS script, so it runs the same from src/ and
  * dist/): it makes each batch of hard links with linkSync and answers with
- * the batch id and the first error, if any.
+ * the batch id and the first error, if any. Paths are joined here: the
+ * caller sends two lists of names, cheaper to build and to copy across.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { linkSync } = require('node:fs');
-parentPort.on('message', ({ id, pairs }) => {
+parentPort.on('message', ({ id, from, into, existing, created }) => {
   try {
-    for (const [existing, created] of pairs) linkSync(existing, created);
+    for (let i = 0; i < existing.length; i++) linkSync(from + '/' + existing[i], into + '/' + created[i]);
     parentPort.postMessage({ id });
   } catch (error) {
     parentPort.postMessage({ id, error: { message: error.message, code: error.code } });
@@ -60,14 +66,17 @@ function linkThread(): Worker {
  * stay. The thread is started on first use and does not keep the process
  * alive while idle.
  */
-export function makeLinks(pairs: readonly LinkPair[]): Promise<void> {
-  if (pairs.length === 0) return Promise.resolve();
+export function makeLinks(batch: LinkBatch): Promise<void> {
+  if (batch.existing.length !== batch.created.length) {
+    return Promise.reject(new Error('makeLinks: as many new names as existing files are needed'));
+  }
+  if (batch.existing.length === 0) return Promise.resolve();
   const thread = linkThread();
   const id = nextId++;
   return new Promise<void>((resolve, reject) => {
     waiting.set(id, { resolve, reject });
     thread.ref();
-    thread.postMessage({ id, pairs });
+    thread.postMessage({ id, ...batch });
   }).finally(() => {
     if (waiting.size === 0) worker?.unref();
   });

@@ -67,12 +67,14 @@ export async function stageSnapshot(input: StageInput, staging: string): Promise
   // filesystems, and the RPM stays readable whatever happens to its build's directory.
   // They are made on another thread while this one computes the repodata, which needs
   // only the previous snapshot's metadata and the RPMs moved in.
-  const links = makeLinks(
-    (input.contents?.links ?? []).map((l) => {
-      names.add(l.name);
-      return [join(input.workspaceRoot, l.artifact), join(staging, l.name)] as const;
-    }),
-  );
+  const linked = input.contents?.links ?? [];
+  for (const l of linked) names.add(l.name);
+  const links = makeLinks({
+    from: input.workspaceRoot,
+    into: staging,
+    existing: linked.map((l) => l.artifact),
+    created: linked.map((l) => l.name),
+  });
   try {
     const rpms = [...names].filter((f) => f.endsWith('.rpm')).sort();
     if (input.contents && input.repodata) {

@@ -32,7 +32,7 @@ describe('VoteBatcher (SQLite store)', () => {
   });
 
   it('writes the votes recorded in one turn of the event loop in one call, each caller getting its own vote', async () => {
-    const batcher = new VoteBatcher(counted);
+    const batcher = new VoteBatcher(counted, { maxBatch: 1000 });
 
     const recorded = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
@@ -48,6 +48,20 @@ describe('VoteBatcher (SQLite store)', () => {
     const stored = await store.votesForCommit(commit.id);
     expect(stored).toHaveLength(41);
     expect(stored).toEqual([...recorded, later]);
+  });
+
+  it('writes a batch as soon as maxBatch votes wait, the rest after the turn', async () => {
+    const batcher = new VoteBatcher(counted, { maxBatch: 16 });
+
+    const recorded = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        batcher.record({ commitId: commit.id, ciName: `job-${i}`, ciVote: true }),
+      ),
+    );
+
+    expect(batches).toEqual([16, 16, 8]);
+    expect(recorded.map((vote) => vote.ciName)).toEqual(Array.from({ length: 40 }, (_, i) => `job-${i}`));
+    expect(await store.votesForCommit(commit.id)).toEqual(recorded);
   });
 
   it('fails only the bad vote of a batch; the others are recorded once', async () => {

@@ -1,5 +1,12 @@
 import type { CiVoteRecord, NewVote, StoreApi } from '../../store/index.js';
 
+/**
+ * Votes per transaction at most (see VoteBatcher): a bound, not a target.
+ * Flushing every 16 votes instead of once per turn made bench/api's p99
+ * worse (29-36 ms instead of 19-25 ms): more commits for the same votes.
+ */
+const DEFAULT_MAX_BATCH = 1000;
+
 interface PendingVote {
   readonly vote: NewVote;
   readonly resolve: (record: CiVoteRecord) => void;
@@ -13,7 +20,8 @@ interface PendingVote {
  * turn, each commit appending the same index pages to SQLite's WAL again
  * and bringing the next checkpoint (two fsyncs on the serving thread)
  * closer. Votes submitted during one turn of the event loop are written
- * after it (setImmediate), in the order they came.
+ * after it (setImmediate), in the order they came, or as soon as
+ * `maxBatch` of them wait (a bound on one transaction's size).
  *
  * Each caller still gets its own answer: when a batch fails (a commit
  * deleted meanwhile, say), its votes are retried one by one, so only the
@@ -21,20 +29,27 @@ interface PendingVote {
  */
 export class VoteBatcher {
   readonly #store: StoreApi;
+  readonly #maxBatch: number;
   #pending: PendingVote[] = [];
   #scheduled = false;
 
-  constructor(store: StoreApi) {
+  constructor(store: StoreApi, options: { readonly maxBatch?: number } = {}) {
     this.#store = store;
+    this.#maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
   }
 
   /** Records one vote; resolves once it is committed. */
   record(vote: NewVote): Promise<CiVoteRecord> {
     return new Promise<CiVoteRecord>((resolve, reject) => {
       this.#pending.push({ vote, resolve, reject });
-      if (!this.#scheduled) {
+      if (this.#pending.length >= this.#maxBatch) {
+        void this.#flush();
+      } else if (!this.#scheduled) {
         this.#scheduled = true;
-        setImmediate(() => void this.#flush());
+        setImmediate(() => {
+          this.#scheduled = false;
+          void this.#flush();
+        });
       }
     });
   }
@@ -42,7 +57,7 @@ export class VoteBatcher {
   async #flush(): Promise<void> {
     const batch = this.#pending;
     this.#pending = [];
-    this.#scheduled = false;
+    if (batch.length === 0) return;
     if (batch.length === 1) {
       await this.#recordOne(batch[0]!);
       return;
