@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 import {
@@ -108,8 +108,13 @@ async function labelSnapshot(
 ): Promise<{ dir: string; files: Set<string> } | null> {
   const target = await readLabel(reposDir, label, component);
   if (!target) return null;
-  const entries = await readdir(target.dir).catch(() => null);
-  if (!entries?.includes('repodata')) return null;
+  let entries: string[];
+  try {
+    entries = readdirSync(target.dir);
+  } catch {
+    return null;
+  }
+  if (!entries.includes('repodata')) return null;
   return { dir: target.dir, files: new Set(entries.filter((f) => f.endsWith('.rpm'))) };
 }
 

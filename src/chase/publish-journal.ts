@@ -1,4 +1,5 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { replaceFile } from './replace-file.js';
@@ -44,6 +45,7 @@ export async function readJournal(stateDir: string): Promise<PublishJournal | nu
   }
 }
 
-export async function clearJournal(stateDir: string): Promise<void> {
-  await rm(journalPath(stateDir), { force: true });
+export function clearJournal(stateDir: string): Promise<void> {
+  rmSync(journalPath(stateDir), { force: true });
+  return Promise.resolve();
 }

@@ -1,4 +1,4 @@
-import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 import { renderVersionsCsv } from '../layout/index.js';
@@ -52,16 +52,17 @@ export function stagingPath(final: string): string {
  * is one. Nothing is visible at `final` yet.
  */
 export async function stageSnapshot(input: StageInput, staging: string): Promise<{ rpms: string[] }> {
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
-  for (const file of input.moveIn) await rename(file, join(staging, basename(file)));
+  // Synchronous directory operations: each async one is a round trip through the thread pool.
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  for (const file of input.moveIn) renameSync(file, join(staging, basename(file)));
   // The small files first: written while the links below are being made, they waited for
   // the directory between links.
   if (input.contents) {
-    await writeFile(join(staging, 'versions.csv'), renderVersionsCsv(input.contents.versions));
+    writeFileSync(join(staging, 'versions.csv'), renderVersionsCsv(input.contents.versions));
   }
   // Nothing in staging is visible before the directory is renamed into place: plain writes.
-  for (const [name, content] of Object.entries(input.write)) await writeFile(join(staging, name), content);
+  for (const [name, content] of Object.entries(input.write)) writeFileSync(join(staging, name), content);
   const names = new Set(input.moveIn.map((file) => basename(file)));
   // Hard links, where DLRN makes symlinks: several times cheaper to create on common
   // filesystems, and the RPM stays readable whatever happens to its build's directory.
@@ -99,10 +100,11 @@ export async function stageSnapshot(input: StageInput, staging: string): Promise
  * logs of an earlier RETRY or rechecked attempt of the same hashes) is moved
  * to `trash` first and removed after.
  */
-export async function placeSnapshot(staging: string, final: string, trash: string): Promise<void> {
-  await mkdir(dirname(final), { recursive: true });
-  const existing = await lstat(final).catch(() => null);
-  if (existing) await rename(final, trash);
-  await rename(staging, final);
-  if (existing) await rm(trash, { recursive: true, force: true });
+export function placeSnapshot(staging: string, final: string, trash: string): Promise<void> {
+  mkdirSync(dirname(final), { recursive: true });
+  const existing = lstatSync(final, { throwIfNoEntry: false });
+  if (existing) renameSync(final, trash);
+  renameSync(staging, final);
+  if (existing) rmSync(trash, { recursive: true, force: true });
+  return Promise.resolve();
 }

@@ -1,4 +1,5 @@
-import { lstat, readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
+import { lstatSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { lstat, readdir, readlink, rm } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 
 import { FerryError } from '../errors.js';
@@ -67,11 +68,12 @@ export async function switchLabel(
 ): Promise<string> {
   const link = labelPath(reposDir, label, ref.component);
   const target = snapshotDir(reposDir, ref);
-  const info = await stat(target).catch(() => null);
+  // Synchronous file-system calls: a few metadata operations, cheaper than thread-pool round trips.
+  const info = statSync(target, { throwIfNoEntry: false });
   if (!info?.isDirectory()) {
     throw new FerryError('FERRY_NOT_FOUND', `cannot point label ${label} at ${target}: no such snapshot`);
   }
-  const existing = await lstat(link).catch(() => null);
+  const existing = lstatSync(link, { throwIfNoEntry: false });
   if (existing && !existing.isSymbolicLink()) {
     throw new FerryError(
       'FERRY_CONFLICT',
@@ -79,13 +81,13 @@ export async function switchLabel(
     );
   }
   const tmp = asidePath(link);
-  await symlink(relative(labelBaseDir(reposDir, ref.component), target), tmp);
+  symlinkSync(relative(labelBaseDir(reposDir, ref.component), target), tmp);
   try {
     // A hook between the new link and the rename: crash tests stop the process here.
     await options.beforeRename?.();
-    await rename(tmp, link);
+    renameSync(tmp, link);
   } catch (error) {
-    await rm(tmp, { force: true });
+    rmSync(tmp, { force: true });
     throw error;
   }
   return link;
