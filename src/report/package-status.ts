@@ -1,18 +1,11 @@
 import { shardedCommitDir } from '../layout/index.js';
+import type { BuildRef } from '../store/index.js';
 
 /** The fields of a build record the reports show (the store's CommitRecord has them all). */
-export interface ReportCommit {
+export interface ReportCommit extends BuildRef {
   readonly id: number;
-  readonly projectName: string;
-  readonly commitHash: string;
-  readonly distroHash: string;
-  readonly extendedHash: string | null;
-  readonly component: string | null;
-  readonly status: string;
   readonly dtCommit: number | null;
-  readonly dtBuild: number | null;
   readonly nvr: string | null;
-  readonly artifacts: string | null;
   readonly notes: string | null;
   readonly purged?: boolean;
 }

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { toAggregateVote, type AggregateVoteRecord } from './records.js';
 import type { Database } from './schema.js';
 import type { StoreContext } from './store-context.js';
-import type { TimestampRange, VoteFields } from './votes.js';
+import { voteColumns, type TimestampRange, type VoteFields } from './votes.js';
 
 /** A CI vote to record on an aggregate hash (components). */
 export interface NewAggregateVote extends VoteFields {
@@ -31,16 +31,7 @@ export async function recordAggregateVote(
 ): Promise<AggregateVoteRecord> {
   const row = await ctx.db
     .insertInto('civotes_agg')
-    .values({
-      ref_hash: input.refHash,
-      ci_name: input.ciName,
-      ci_url: input.ciUrl ?? '',
-      ci_vote: input.ciVote ? 1 : 0,
-      ci_in_progress: input.ciInProgress ? 1 : 0,
-      timestamp: input.timestamp ?? ctx.clock(),
-      notes: input.notes ?? '',
-      user: input.user ?? null,
-    })
+    .values({ ref_hash: input.refHash, ...voteColumns(ctx, input) })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toAggregateVote(row);

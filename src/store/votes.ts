@@ -64,9 +64,9 @@ export interface VoteWithCommit {
   readonly commit: CommitRecord;
 }
 
-function voteRow(ctx: StoreContext, input: NewVote) {
+/** The columns every vote row has (civotes and civotes_agg), with DLRN's defaults. */
+export function voteColumns(ctx: StoreContext, input: VoteFields) {
   return {
-    commit_id: input.commitId,
     ci_name: input.ciName,
     ci_url: input.ciUrl ?? '',
     ci_vote: input.ciVote ? 1 : 0,
@@ -74,8 +74,11 @@ function voteRow(ctx: StoreContext, input: NewVote) {
     timestamp: input.timestamp ?? ctx.clock(),
     notes: input.notes ?? '',
     user: input.user ?? null,
-    component: input.component ?? null,
   };
+}
+
+function voteRow(ctx: StoreContext, input: NewVote) {
+  return { commit_id: input.commitId, ...voteColumns(ctx, input), component: input.component ?? null };
 }
 
 /** The vote INSERT, compiled once, every column a parameter; RETURNING only the id (all columns doubled SQLite's cost). */
