@@ -125,11 +125,11 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
       request.identity = ANONYMOUS;
       return;
     }
-    const identity = await ctx.auth.identify(request.headers.authorization, {
+    const identity = await ctx.auth.identify(request.headers.authorization, () => ({
       method: request.method,
       path: request.url.split('?', 1)[0]!.slice(0, 256),
       ip: request.ip,
-    });
+    }));
     if (identity.kind === 'rejected') throw unauthorized(identity.reason);
     const needed = access === 'write' ? 'write' : ctx.protectReads ? 'read' : null;
     if (needed !== null) {
@@ -143,13 +143,15 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     }
     request.identity = identity;
   });
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook, not an async one: no promise per request for a synchronous observation.
+  app.addHook('onResponse', (request, reply, done) => {
     ctx.metrics.observeRequest(
       request.method,
       request.routeOptions.url ?? 'unmatched',
       reply.statusCode,
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {

@@ -28,6 +28,8 @@ export interface AuthLogger {
   info(object: Record<string, unknown>, message: string): void;
   warn(object: Record<string, unknown>, message: string): void;
   debug(object: Record<string, unknown>, message: string): void;
+  /** pino's: lets the hot path skip building a debug line nobody reads. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 export interface AuthenticatorOptions {
@@ -66,12 +68,19 @@ export class Authenticator {
     return this.#cache;
   }
 
-  /** Identifies the sender of a request from its Authorization header. */
-  async identify(header: string | undefined, context: AttemptContext): Promise<Identity> {
+  /**
+   * Identifies the sender of a request from its Authorization header.
+   * `attempt` describes the request for the log; it is called only when a
+   * line is logged (not for the cached logins of every request).
+   */
+  async identify(header: string | undefined, attempt: () => AttemptContext): Promise<Identity> {
     const credentials = parseBasicCredentials(header);
     if (credentials === undefined) return { kind: 'anonymous' };
     if (credentials === null) {
-      this.#logger.info({ event: 'login', success: false, reason: 'malformed', ...context }, 'login failed');
+      this.#logger.info(
+        { event: 'login', success: false, reason: 'malformed', ...attempt() },
+        'login failed',
+      );
       return { kind: 'rejected', reason: 'Invalid Authorization header: use HTTP Basic credentials' };
     }
     const { user, password } = credentials;
@@ -80,18 +89,23 @@ export class Authenticator {
       Buffer.byteLength(password, 'utf8') > MAX_CREDENTIAL_BYTES ||
       password === ''
     ) {
-      this.#logger.info({ event: 'login', user: safeUser(user), success: false, ...context }, 'login failed');
+      this.#logger.info(
+        { event: 'login', user: safeUser(user), success: false, ...attempt() },
+        'login failed',
+      );
       return { kind: 'rejected', reason: 'Invalid credentials' };
     }
     const key = this.#cache.keyOf(user, password);
     const row = await this.#store.getUser(user);
     if (row && this.#cache.matches(key, user, hashFingerprint(row.passwordHash))) {
-      this.#logger.debug({ event: 'login', user, success: true, cached: true, ...context }, 'login');
+      if (this.#logger.isLevelEnabled?.('debug') ?? true) {
+        this.#logger.debug({ event: 'login', user, success: true, cached: true, ...attempt() }, 'login');
+      }
       return { kind: 'user', name: row.name, role: row.role };
     }
     let pending = this.#inFlight.get(key);
     if (!pending) {
-      pending = this.#verify(user, password, key, context).finally(() => this.#inFlight.delete(key));
+      pending = this.#verify(user, password, key, attempt()).finally(() => this.#inFlight.delete(key));
       this.#inFlight.set(key, pending);
     }
     if (!(await pending)) return { kind: 'rejected', reason: 'Invalid credentials' };
