@@ -160,6 +160,22 @@ describe.each(TEST_DIALECTS)('commits on %s', (dialect) => {
     expect(any?.id).toBe(otherExt.id);
     expect(exact?.id).toBe(withExt.id);
     expect(missing).toBeUndefined();
+    // The narrow lookup report_result makes: the same commits, the fields a vote needs.
+    const voted = async (hashes: Parameters<typeof store.findVotedCommit>[0]) =>
+      store.findVotedCommit(hashes);
+    const narrow = (c: typeof any) =>
+      c && {
+        id: c.id,
+        commitHash: c.commitHash,
+        distroHash: c.distroHash,
+        extendedHash: c.extendedHash,
+        component: c.component,
+      };
+    expect(await voted({ commitHash: plain.commitHash, distroHash: plain.distroHash })).toEqual(narrow(any));
+    expect(
+      await voted({ commitHash: plain.commitHash, distroHash: plain.distroHash, extendedHash: hash('e') }),
+    ).toEqual(narrow(exact));
+    expect(await voted({ commitHash: plain.commitHash, distroHash: hash('z') })).toBeUndefined();
   });
 
   it('answers the chaser questions: last processed, last built on a branch, latest success', async () => {

@@ -175,15 +175,57 @@ export async function findCommits(ctx: StoreContext, filter: CommitFilter = {}):
  * The newest successful build of a snapshot's hashes (DLRN's `_get_commit`):
  * what report_result, promote, repo_status and promotions look up.
  */
-export function successfulCommitQuery(db: Kysely<Database>, hashes: SnapshotHashes) {
+function newestSuccessful(db: Kysely<Database>, hashes: SnapshotHashes) {
   let query = db
     .selectFrom('commits')
-    .selectAll()
     .where('commit_hash', '=', hashes.commitHash)
     .where('distro_hash', '=', hashes.distroHash)
     .where('status', '=', 'SUCCESS');
   if (hashes.extendedHash) query = query.where('extended_hash', '=', hashes.extendedHash);
   return query.orderBy('id', 'desc').limit(1);
+}
+
+export function successfulCommitQuery(db: Kysely<Database>, hashes: SnapshotHashes) {
+  return newestSuccessful(db, hashes).selectAll();
+}
+
+/** What a CI vote needs of the commit it is on. */
+export interface VotedCommit {
+  readonly id: number;
+  readonly commitHash: string;
+  readonly distroHash: string;
+  readonly extendedHash: string | null;
+  readonly component: string | null;
+}
+
+/**
+ * `findSuccessfulCommit` reduced to what report_result records and answers:
+ * one narrow row instead of the whole record, on every vote.
+ */
+export async function findVotedCommit(
+  ctx: StoreContext,
+  hashes: SnapshotHashes,
+): Promise<VotedCommit | undefined> {
+  const [row] = await runTemplate(
+    ctx,
+    hashes.extendedHash ? 'votedCommit:e' : 'votedCommit',
+    (db, p) =>
+      newestSuccessful(db, {
+        commitHash: p.commitHash,
+        distroHash: p.distroHash,
+        ...(hashes.extendedHash ? { extendedHash: p.extendedHash } : {}),
+      }).select(['id', 'commit_hash', 'distro_hash', 'extended_hash', 'component']),
+    hashes,
+  );
+  return (
+    row && {
+      id: row.id,
+      commitHash: row.commit_hash,
+      distroHash: row.distro_hash,
+      extendedHash: row.extended_hash,
+      component: row.component,
+    }
+  );
 }
 
 export async function findSuccessfulCommit(

@@ -48,6 +48,7 @@ export interface StoreApi {
   readonly getCommit: Bound<typeof commits.getCommit>;
   readonly findCommits: Bound<typeof commits.findCommits>;
   readonly findSuccessfulCommit: Bound<typeof commits.findSuccessfulCommit>;
+  readonly findVotedCommit: Bound<typeof commits.findVotedCommit>;
   readonly lastProcessedCommit: Bound<typeof commits.lastProcessedCommit>;
   readonly lastBuiltCommit: Bound<typeof commits.lastBuiltCommit>;
   readonly latestSuccessfulBuild: Bound<typeof commits.latestSuccessfulBuild>;
@@ -125,6 +126,7 @@ export function bindStore(ctx: StoreContext): StoreApi {
     getCommit: bind(commits.getCommit),
     findCommits: bind(commits.findCommits),
     findSuccessfulCommit: bind(commits.findSuccessfulCommit),
+    findVotedCommit: bind(commits.findVotedCommit),
     lastProcessedCommit: bind(commits.lastProcessedCommit),
     lastBuiltCommit: bind(commits.lastBuiltCommit),
     latestSuccessfulBuild: bind(commits.latestSuccessfulBuild),

@@ -38,7 +38,7 @@ export const reportResultRoutes: FastifyPluginAsync<RoutePluginOptions> = (app, 
         user,
       };
       if (input.commit_hash && input.distro_hash) {
-        const commit = await ctx.store.findSuccessfulCommit({
+        const commit = await ctx.store.findVotedCommit({
           commitHash: input.commit_hash,
           distroHash: input.distro_hash,
           ...(input.extended_hash ? { extendedHash: input.extended_hash } : {}),
