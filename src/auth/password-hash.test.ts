@@ -19,6 +19,18 @@ async function opensslSha512Crypt(password: string): Promise<string> {
 }
 
 describe('scrypt password hashes', () => {
+  it('never writes a hash its own verifier would refuse (parameters outside the accepted bounds)', async () => {
+    for (const params of [
+      { logN: 4, r: 8, p: 1 },
+      { logN: 21, r: 8, p: 1 },
+      { logN: 10, r: 0, p: 1 },
+      { logN: 10, r: 8, p: 17 },
+      { logN: 10.5, r: 8, p: 1 },
+    ]) {
+      await expect(hashPassword('pw', params), JSON.stringify(params)).rejects.toThrow(/out of bounds/);
+    }
+  });
+
   it('encodes parameters and salt, and verifies the right password only', async () => {
     const hash = await hashPassword('correct horse battery staple', FAST);
 

@@ -52,9 +52,30 @@ export async function hashPassword(
   password: string,
   params: ScryptParams = DEFAULT_SCRYPT_PARAMS,
 ): Promise<string> {
+  // A hash the verifier would refuse is never written (it could not be checked, ever).
+  if (!acceptedParams(params)) {
+    throw new RangeError(
+      `scrypt parameters out of bounds (logN 10-20, r 1-32, p 1-16): ${JSON.stringify(params)}`,
+    );
+  }
   const salt = randomBytes(SALT_BYTES);
   const key = await scrypt(password, salt, params);
   return `$scrypt$ln=${params.logN},r=${params.r},p=${params.p}$${b64(salt)}$${b64(key)}`;
+}
+
+/** Bounds that keep a tampered row from asking for gigabytes or hours; hashing stays within them too. */
+function acceptedParams(params: ScryptParams): boolean {
+  return (
+    Number.isInteger(params.logN) &&
+    Number.isInteger(params.r) &&
+    Number.isInteger(params.p) &&
+    params.logN >= 10 &&
+    params.logN <= 20 &&
+    params.r >= 1 &&
+    params.r <= 32 &&
+    params.p >= 1 &&
+    params.p <= 16
+  );
 }
 
 const SCRYPT_HASH =
@@ -70,17 +91,7 @@ function parseScrypt(encoded: string): ParsedScrypt | undefined {
   const match = SCRYPT_HASH.exec(encoded);
   if (!match) return undefined;
   const params = { logN: Number(match[1]), r: Number(match[2]), p: Number(match[3]) };
-  // Bounds keep a tampered row from asking for gigabytes or hours.
-  if (
-    params.logN < 10 ||
-    params.logN > 20 ||
-    params.r < 1 ||
-    params.r > 32 ||
-    params.p < 1 ||
-    params.p > 16
-  ) {
-    return undefined;
-  }
+  if (!acceptedParams(params)) return undefined;
   return { params, salt: Buffer.from(match[4]!, 'base64'), key: Buffer.from(match[5]!, 'base64') };
 }
 
