@@ -175,6 +175,18 @@ export async function findCommits(ctx: StoreContext, filter: CommitFilter = {}):
  * The newest successful build of a snapshot's hashes (DLRN's `_get_commit`):
  * what report_result, promote, repo_status and promotions look up.
  */
+/**
+ * The hashes a snapshot lookup template passes on: placeholders `p` for the
+ * values, the extended hash only when the lookup has one (its shape).
+ */
+function hashPlaceholders(hashes: SnapshotHashes, p: SnapshotHashes): SnapshotHashes {
+  return {
+    commitHash: p.commitHash,
+    distroHash: p.distroHash,
+    ...(hashes.extendedHash ? { extendedHash: p.extendedHash } : {}),
+  };
+}
+
 function newestSuccessful(db: Kysely<Database>, hashes: SnapshotHashes) {
   let query = db
     .selectFrom('commits')
@@ -210,11 +222,13 @@ export async function findVotedCommit(
     ctx,
     hashes.extendedHash ? 'votedCommit:e' : 'votedCommit',
     (db, p) =>
-      newestSuccessful(db, {
-        commitHash: p.commitHash,
-        distroHash: p.distroHash,
-        ...(hashes.extendedHash ? { extendedHash: p.extendedHash } : {}),
-      }).select(['id', 'commit_hash', 'distro_hash', 'extended_hash', 'component']),
+      newestSuccessful(db, hashPlaceholders(hashes, p)).select([
+        'id',
+        'commit_hash',
+        'distro_hash',
+        'extended_hash',
+        'component',
+      ]),
     hashes,
   );
   return (
@@ -235,12 +249,7 @@ export async function findSuccessfulCommit(
   const [row] = await runTemplate(
     ctx,
     hashes.extendedHash ? 'successfulCommit:e' : 'successfulCommit',
-    (db, p) =>
-      successfulCommitQuery(db, {
-        commitHash: p.commitHash,
-        distroHash: p.distroHash,
-        ...(hashes.extendedHash ? { extendedHash: p.extendedHash } : {}),
-      }),
+    (db, p) => successfulCommitQuery(db, hashPlaceholders(hashes, p)),
     hashes,
   );
   return row && toCommit(row);

@@ -44,7 +44,7 @@ export function queryTemplate<R, P extends object>(
   }
   const { compiled, slots } = template;
   return {
-    compiled: compiled,
+    compiled,
     parameters: (values) =>
       compiled.parameters.map((constant, i) => {
         const name = slots[i];
@@ -73,7 +73,15 @@ export async function runTemplate<R, P extends object>(
   build: (db: Kysely<Database>, values: P) => Compilable<R>,
   values: P,
 ): Promise<R[]> {
-  const template = queryTemplate(ctx, shape, build);
+  return executeTemplate(ctx, queryTemplate(ctx, shape, build), values);
+}
+
+/** Runs a template with one run's values: synchronously on an idle SQLite connection, else through Kysely. */
+export async function executeTemplate<R>(
+  ctx: StoreContext,
+  template: QueryTemplate<R>,
+  values: object,
+): Promise<R[]> {
   const parameters = template.parameters(values);
   const rows = ctx.direct?.run(template.compiled.sql, parameters);
   if (rows) return rows as R[];

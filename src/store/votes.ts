@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 
 import { CONSISTENT_CI_NAME, toCommit, toVote, type CiVoteRecord, type CommitRecord } from './records.js';
 import type { Database } from './schema.js';
-import { queryTemplate, runTemplate } from './query-template.js';
+import { executeTemplate, queryTemplate, runTemplate } from './query-template.js';
 import { runInTransaction, type StoreContext } from './store-context.js';
 
 /** What every CI vote carries, on a commit's snapshot or on an aggregate hash. */
@@ -103,12 +103,8 @@ function insertVoteTemplate(ctx: StoreContext) {
 
 export async function recordVote(ctx: StoreContext, input: NewVote): Promise<CiVoteRecord> {
   const values = voteRow(ctx, input);
-  const template = insertVoteTemplate(ctx);
-  const parameters = template.parameters(values);
-  const rows =
-    ctx.direct?.run(template.compiled.sql, parameters) ??
-    (await ctx.db.executeQuery({ ...template.compiled, parameters })).rows;
-  return toVote({ ...values, id: (rows[0] as { id: number }).id });
+  const [row] = await executeTemplate(ctx, insertVoteTemplate(ctx), values);
+  return toVote({ ...values, id: row!.id });
 }
 
 /**
@@ -120,16 +116,14 @@ export async function recordVote(ctx: StoreContext, input: NewVote): Promise<CiV
 export async function recordVotes(ctx: StoreContext, inputs: readonly NewVote[]): Promise<CiVoteRecord[]> {
   if (inputs.length === 0) return [];
   const template = insertVoteTemplate(ctx);
-  // SQLite, connection idle: the whole transaction at once, synchronously.
-  const done = ctx.inTransaction
-    ? undefined
-    : ctx.direct?.transaction((run) =>
-        inputs.map((input) => {
-          const values = voteRow(ctx, input);
-          const [row] = run(template.compiled.sql, template.parameters(values)) as { id: number }[];
-          return toVote({ ...values, id: row!.id });
-        }),
-      );
+  // SQLite, connection idle (no transaction open, ours included): the whole transaction at once.
+  const done = ctx.direct?.transaction((run) =>
+    inputs.map((input) => {
+      const values = voteRow(ctx, input);
+      const [row] = run(template.compiled.sql, template.parameters(values)) as { id: number }[];
+      return toVote({ ...values, id: row!.id });
+    }),
+  );
   if (done) return done.value;
   return runInTransaction(ctx, async (tx) => {
     const recorded: CiVoteRecord[] = [];
