@@ -81,9 +81,12 @@ export async function stageSnapshot(input: StageInput, staging: string): Promise
     if (input.contents && input.repodata) {
       const previous = input.previous ?? null;
       const now = new Set(rpms);
+      // The build's own files are always read, even under a name the previous snapshot
+      // has (a rebuild of the same NVR): that name's metadata described another file.
+      const own = new Set(input.moveIn.map((file) => basename(file)));
       await input.repodata.write(staging, {
         previous: previous?.dir ?? null,
-        added: previous ? rpms.filter((f) => !previous.files.has(f)) : rpms,
+        added: previous ? rpms.filter((f) => own.has(f) || !previous.files.has(f)) : rpms,
         removed: previous ? [...previous.files].filter((f) => !now.has(f)) : [],
       });
     }
