@@ -12,14 +12,17 @@ export interface LinkBatch {
  * The worker's code (a CommonJS script, so it runs the same from src/ and
  * dist/): it makes each batch of hard links with linkSync and answers with
  * the batch id and the first error, if any. Paths are joined here: the
- * caller sends two lists of names, cheaper to build and to copy across.
+ * caller sends two NUL-separated lists of names, cheaper to build and to
+ * copy across.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { linkSync } = require('node:fs');
 parentPort.on('message', ({ id, from, into, existing, created }) => {
   try {
-    for (let i = 0; i < existing.length; i++) linkSync(from + '/' + existing[i], into + '/' + created[i]);
+    const sources = existing.split('\\0');
+    const targets = created.split('\\0');
+    for (let i = 0; i < sources.length; i++) linkSync(from + '/' + sources[i], into + '/' + targets[i]);
     parentPort.postMessage({ id });
   } catch (error) {
     parentPort.postMessage({ id, error: { message: error.message, code: error.code } });
@@ -76,7 +79,14 @@ export function makeLinks(batch: LinkBatch): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     waiting.set(id, { resolve, reject });
     thread.ref();
-    thread.postMessage({ id, ...batch });
+    // One string per list (paths hold no NUL): cloned across far cheaper than arrays of strings.
+    thread.postMessage({
+      id,
+      from: batch.from,
+      into: batch.into,
+      existing: batch.existing.join('\0'),
+      created: batch.created.join('\0'),
+    });
   }).finally(() => {
     if (waiting.size === 0) worker?.unref();
   });

@@ -18,7 +18,7 @@ import { replaceFile } from './replace-file.js';
 import type { ChasePackage } from './chase-model.js';
 import { killPoint } from './kill-points.js';
 import { clearJournal, writeJournal } from './publish-journal.js';
-import { snapshotContents, type BuildRef } from './snapshot-contents.js';
+import { snapshotContents } from './snapshot-contents.js';
 import { placeSnapshot, stageSnapshot, stagingPath, type RepodataPort } from './snapshot-stage.js';
 
 /** What publishing needs to know about the workspace. */
@@ -118,19 +118,6 @@ async function labelSnapshot(
   return { dir: target.dir, files: new Set(entries.filter((f) => f.endsWith('.rpm'))) };
 }
 
-async function latestMaps(
-  store: StoreApi,
-): Promise<{ success: Map<string, BuildRef>; processed: Map<string, BuildRef> }> {
-  const [success, processed] = await Promise.all([
-    store.lastBuildRefs({ status: 'SUCCESS' }),
-    store.lastBuildRefs({}),
-  ]);
-  return {
-    success: new Map(success.map((c) => [c.projectName, c])),
-    processed: new Map(processed.map((c) => [c.projectName, c])),
-  };
-}
-
 /**
  * Publishes one finished build, in the order that keeps every label on a
  * complete snapshot whatever instant the process is killed at:
@@ -176,7 +163,7 @@ export async function publishBuild(ctx: PublishContext, build: FinishedBuild): P
   let failing: readonly string[] = [];
   let unbuilt: readonly string[] = [];
   if (success) {
-    const { success: lastSuccess, processed } = await latestMaps(ctx.store);
+    const { success: lastSuccess, processed } = await ctx.store.newestBuildRefs();
     const contents = snapshotContents({
       build: {
         pkg,

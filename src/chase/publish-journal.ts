@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -46,6 +46,12 @@ export async function readJournal(stateDir: string): Promise<PublishJournal | nu
 }
 
 export function clearJournal(stateDir: string): Promise<void> {
-  rmSync(journalPath(stateDir), { force: true });
+  try {
+    unlinkSync(journalPath(stateDir));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
   return Promise.resolve();
 }

@@ -7,7 +7,12 @@
  */
 import type { RepodataExtension } from '../repo/index.js';
 import type { RpmPackage } from '../rpm/index.js';
-import { encodeDependencyIndex, type IndexContent } from './dependency-index-format.js';
+import {
+  encodeDependencyIndex,
+  indexFiles,
+  type IndexContent,
+  type IndexFiles,
+} from './dependency-index-format.js';
 import { flagsFromAttribute, makeEvr } from './reldep.js';
 import { packageEvr, type ClosurePackageInput, type DependencyEntry } from './repo-packages.js';
 
@@ -21,8 +26,10 @@ type PartDep = [string, number, string];
 /** One package's part: [name, arch, evr, provides, requires, file paths]. */
 type Part = [string, string, string, PartDep[], PartDep[], string[]];
 
-/** Decoded parts an extension keeps (a few times the largest repository it is likely to write). */
-const MAX_DECODED_PARTS = 100_000;
+/** Prepared parts an extension keeps (a few times the largest repository it is likely to write). */
+const MAX_PREPARED_PARTS = 100_000;
+/** Strings its table keeps (parts of packages no longer published leave theirs behind). */
+const MAX_TABLE_STRINGS = 2_000_000;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -55,56 +62,130 @@ function decodePart(part: Uint8Array): Part {
   return JSON.parse(decoder.decode(part)) as Part;
 }
 
-/** Joins package parts (in metadata order) into index content with one shared string table. */
-export function indexContentFromParts(parts: readonly Uint8Array[]): IndexContent {
-  return indexContentFromDecoded(parts.map(decodePart));
-}
+/**
+ * Strings of the parts a process has prepared, each with a number: parts
+ * refer to their strings by it, so joining parts into an index maps numbers
+ * instead of hashing strings again.
+ */
+class StringTable {
+  readonly strings: string[] = [];
+  private readonly ids = new Map<string, number>();
 
-function indexContentFromDecoded(parts: readonly Part[]): IndexContent {
-  const ids = new Map<string, number>();
-  const strings: string[] = [];
-  const intern = (text: string): number => {
-    let id = ids.get(text);
+  id(text: string): number {
+    let id = this.ids.get(text);
     if (id === undefined) {
-      id = strings.length;
-      strings.push(text);
-      ids.set(text, id);
+      id = this.strings.length;
+      this.strings.push(text);
+      this.ids.set(text, id);
     }
     return id;
+  }
+}
+
+/** A part made ready to join: its strings numbered in a StringTable, its paths laid out and hashed. */
+interface PreparedPart {
+  /** Table ids in index order: name, arch, evr, then (name, evr or -1) per provide, then per require. */
+  readonly ids: Int32Array;
+  readonly provFlags: Uint8Array;
+  readonly reqFlags: Uint8Array;
+  readonly files: IndexFiles;
+}
+
+function preparePart(part: Part, table: StringTable): PreparedPart {
+  const [name, arch, evr, provides, requires, paths] = part;
+  const ids = new Int32Array(3 + 2 * (provides.length + requires.length));
+  ids[0] = table.id(name);
+  ids[1] = table.id(arch);
+  ids[2] = table.id(evr);
+  let at = 3;
+  const flagsOf = (deps: PartDep[]): Uint8Array => {
+    const flags = new Uint8Array(deps.length);
+    deps.forEach(([depName, depFlags, depEvr], k) => {
+      ids[at++] = table.id(depName);
+      ids[at++] = depFlags ? table.id(depEvr) : -1;
+      flags[k] = depFlags;
+    });
+    return flags;
+  };
+  const provFlags = flagsOf(provides);
+  const reqFlags = flagsOf(requires);
+  return { ids, provFlags, reqFlags, files: indexFiles(paths) };
+}
+
+/**
+ * Joins prepared parts (in metadata order) into index content. Strings are
+ * renumbered in order of first use, so the result does not depend on what
+ * else the table holds.
+ */
+function joinPrepared(parts: readonly PreparedPart[], table: StringTable): IndexContent {
+  const local = new Int32Array(table.strings.length).fill(-1);
+  const strings: string[] = [];
+  const localId = (id: number): number => {
+    let mapped = local[id]!;
+    if (mapped < 0) {
+      mapped = local[id] = strings.length;
+      strings.push(table.strings[id]!);
+    }
+    return mapped;
   };
   const n = parts.length;
+  let provides = 0;
+  let requires = 0;
+  let fileCount = 0;
+  let blobBytes = 0;
+  for (const part of parts) {
+    provides += part.provFlags.length;
+    requires += part.reqFlags.length;
+    fileCount += part.files.hashes.length;
+    blobBytes += part.files.blob.length;
+  }
   const name = new Int32Array(n);
   const arch = new Int32Array(n);
   const evr = new Int32Array(n);
   const provStart = new Int32Array(n + 1);
   const reqStart = new Int32Array(n + 1);
   const fileStart = new Int32Array(n + 1);
-  const provName: number[] = [];
-  const provEvr: number[] = [];
-  const provFlags: number[] = [];
-  const reqName: number[] = [];
-  const reqEvr: number[] = [];
-  const reqFlags: number[] = [];
-  const filePaths: string[] = [];
-  const add = (deps: PartDep[], names: number[], evrs: number[], flags: number[]): void => {
-    for (const [depName, depFlags, depEvr] of deps) {
-      names.push(intern(depName));
-      flags.push(depFlags);
-      evrs.push(depFlags ? intern(depEvr) : -1);
-    }
-  };
+  const provName = new Int32Array(provides);
+  const provEvr = new Int32Array(provides);
+  const provFlags = new Uint8Array(provides);
+  const reqName = new Int32Array(requires);
+  const reqEvr = new Int32Array(requires);
+  const reqFlags = new Uint8Array(requires);
+  const blob = Buffer.allocUnsafe(blobBytes);
+  const offsets = new Int32Array(fileCount + 1);
+  const hashes = new Uint32Array(fileCount);
+  let p = 0;
+  let r = 0;
+  let f = 0;
+  let byte = 0;
   for (let i = 0; i < n; i++) {
     const part = parts[i]!;
-    name[i] = intern(part[0]);
-    arch[i] = intern(part[1]);
-    evr[i] = intern(part[2]);
-    add(part[3], provName, provEvr, provFlags);
-    add(part[4], reqName, reqEvr, reqFlags);
-    for (const path of part[5]) filePaths.push(path);
-    provStart[i + 1] = provName.length;
-    reqStart[i + 1] = reqName.length;
-    fileStart[i + 1] = filePaths.length;
+    const { ids } = part;
+    name[i] = localId(ids[0]!);
+    arch[i] = localId(ids[1]!);
+    evr[i] = localId(ids[2]!);
+    let at = 3;
+    for (let k = 0; k < part.provFlags.length; k++, p++, at += 2) {
+      provName[p] = localId(ids[at]!);
+      provEvr[p] = ids[at + 1]! < 0 ? -1 : localId(ids[at + 1]!);
+      provFlags[p] = part.provFlags[k]!;
+    }
+    for (let k = 0; k < part.reqFlags.length; k++, r++, at += 2) {
+      reqName[r] = localId(ids[at]!);
+      reqEvr[r] = ids[at + 1]! < 0 ? -1 : localId(ids[at + 1]!);
+      reqFlags[r] = part.reqFlags[k]!;
+    }
+    const files = part.files;
+    files.blob.copy(blob, byte);
+    hashes.set(files.hashes, f);
+    for (let k = 0; k < files.hashes.length; k++) offsets[f + k] = byte + files.offsets[k]!;
+    f += files.hashes.length;
+    byte += files.blob.length;
+    provStart[i + 1] = p;
+    reqStart[i + 1] = r;
+    fileStart[i + 1] = f;
   }
+  offsets[fileCount] = byte;
   return {
     strings,
     count: n,
@@ -112,16 +193,25 @@ function indexContentFromDecoded(parts: readonly Part[]): IndexContent {
     arch,
     evr,
     provStart,
-    provName: Int32Array.from(provName),
-    provFlags: Uint8Array.from(provFlags),
-    provEvr: Int32Array.from(provEvr),
+    provName,
+    provFlags,
+    provEvr,
     reqStart,
-    reqName: Int32Array.from(reqName),
-    reqFlags: Uint8Array.from(reqFlags),
-    reqEvr: Int32Array.from(reqEvr),
+    reqName,
+    reqFlags,
+    reqEvr,
     fileStart,
-    filePaths,
+    files: { blob, offsets, hashes },
   };
+}
+
+/** Joins package parts (in metadata order) into index content with one shared string table. */
+export function indexContentFromParts(parts: readonly Uint8Array[]): IndexContent {
+  const table = new StringTable();
+  return joinPrepared(
+    parts.map((part) => preparePart(decodePart(part), table)),
+    table,
+  );
 }
 
 /**
@@ -132,10 +222,12 @@ function indexContentFromDecoded(parts: readonly Part[]): IndexContent {
  *   await indexRepository(dir, { extensions: [dependencyIndexExtension()] });
  */
 export function dependencyIndexExtension(): RepodataExtension {
-  // Decoded parts by package checksum, kept between builds of one process: a chaser publishing
-  // snapshot after snapshot decodes only the new package's part (a part is a function of the
-  // package file, so its checksum identifies it).
-  const decoded = new Map<string, Part>();
+  // Prepared parts by package checksum, kept between builds of one process: a chaser publishing
+  // snapshot after snapshot prepares only the new package's part (a part is a function of the
+  // package file, so its checksum identifies it). Strings of parts no longer used stay in the
+  // table until both are dropped together.
+  let table = new StringTable();
+  let prepared = new Map<string, PreparedPart>();
   return {
     type: DEPENDENCY_INDEX_TYPE,
     fileName: DEPENDENCY_INDEX_FILE,
@@ -147,16 +239,19 @@ export function dependencyIndexExtension(): RepodataExtension {
         const parts = (await input.packages()).map((pkg) => encodePackagePart(pkg));
         return encodeDependencyIndex(indexContentFromParts(parts), input.primaryChecksum);
       }
-      if (decoded.size > MAX_DECODED_PARTS) decoded.clear();
+      if (prepared.size > MAX_PREPARED_PARTS || table.strings.length > MAX_TABLE_STRINGS) {
+        table = new StringTable();
+        prepared = new Map();
+      }
       const parts = input.records.map((record) => {
-        let part = decoded.get(record.pkgid);
+        let part = prepared.get(record.pkgid);
         if (!part) {
-          part = decodePart(record.parts[DEPENDENCY_INDEX_TYPE]!);
-          decoded.set(record.pkgid, part);
+          part = preparePart(decodePart(record.parts[DEPENDENCY_INDEX_TYPE]!), table);
+          prepared.set(record.pkgid, part);
         }
         return part;
       });
-      return encodeDependencyIndex(indexContentFromDecoded(parts), input.primaryChecksum);
+      return encodeDependencyIndex(joinPrepared(parts, table), input.primaryChecksum);
     },
   };
 }

@@ -45,11 +45,21 @@ export interface DependencyIndexHeader {
   readonly stringBytes: number;
 }
 
+/** Every owned path of an index, in package order, ready to be laid out. */
+export interface IndexFiles {
+  /** The paths, UTF-8, each followed by NUL. */
+  readonly blob: Buffer;
+  /** Byte offset of path f in `blob` (length F + 1: the last is the blob's length). */
+  readonly offsets: Int32Array;
+  /** FNV-1a of each path's bytes. */
+  readonly hashes: Uint32Array;
+}
+
 /** The content of an index: package tables plus every owned path per package. */
 export interface IndexContent extends Omit<RepoPackages, 'files' | 'whatStart' | 'whatEntry' | 'ids'> {
-  /** Paths of package i: `filePaths[fileStart[i]]` to `filePaths[fileStart[i + 1] - 1]`. */
+  /** Paths of package i: path `fileStart[i]` to path `fileStart[i + 1] - 1` of `files`. */
   readonly fileStart: Int32Array;
-  readonly filePaths: readonly string[];
+  readonly files: IndexFiles;
 }
 
 /** 32-bit FNV-1a over bytes. */
@@ -75,6 +85,14 @@ function nulJoined(strings: readonly string[]): { bytes: Buffer; offsets: Int32A
       offsets[i + 1] = offsets[i]! + Buffer.byteLength(strings[i]!, 'utf8') + 1;
   }
   return { bytes, offsets };
+}
+
+/** Lays out paths for an index (hashing each once). */
+export function indexFiles(paths: readonly string[]): IndexFiles {
+  const { bytes, offsets } = nulJoined(paths);
+  const hashes = new Uint32Array(paths.length);
+  for (let f = 0; f < paths.length; f++) hashes[f] = fnv1a(bytes, offsets[f], offsets[f + 1]! - 1);
+  return { blob: bytes, offsets, hashes };
 }
 
 /**
@@ -104,17 +122,13 @@ function radixOrder(keys: Uint32Array): Uint32Array {
 /** Serializes an index. */
 export function encodeDependencyIndex(content: IndexContent, primaryChecksum: string): Buffer {
   const strings = nulJoined(content.strings);
-  const files = nulJoined(content.filePaths);
+  const { blob, offsets, hashes } = content.files;
   // Owner lookups: (hash of path, package, path offset) sorted by hash, then package and offset
   // (file f's package and offset both grow with f, so a stable sort by hash keeps that order).
-  const fileCount = content.filePaths.length;
-  const hashes = new Uint32Array(fileCount);
+  const fileCount = hashes.length;
   const owner = new Uint32Array(fileCount);
   for (let pkg = 0; pkg < content.count; pkg++) {
-    for (let f = content.fileStart[pkg]!; f < content.fileStart[pkg + 1]!; f++) {
-      hashes[f] = fnv1a(files.bytes, files.offsets[f], files.offsets[f + 1]! - 1);
-      owner[f] = pkg;
-    }
+    owner.fill(pkg, content.fileStart[pkg], content.fileStart[pkg + 1]);
   }
   const fileTable = new Uint32Array(fileCount * 3);
   const order = radixOrder(hashes);
@@ -122,7 +136,7 @@ export function encodeDependencyIndex(content: IndexContent, primaryChecksum: st
     const f = order[i]!;
     fileTable[i * 3] = hashes[f]!;
     fileTable[i * 3 + 1] = owner[f]!;
-    fileTable[i * 3 + 2] = files.offsets[f]!;
+    fileTable[i * 3 + 2] = offsets[f]!;
   }
 
   const header: DependencyIndexHeader = {
@@ -133,7 +147,7 @@ export function encodeDependencyIndex(content: IndexContent, primaryChecksum: st
     provides: content.provName.length,
     requires: content.reqName.length,
     files: fileCount,
-    fileBlobBytes: files.bytes.length,
+    fileBlobBytes: blob.length,
     stringBytes: strings.bytes.length,
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -153,7 +167,7 @@ export function encodeDependencyIndex(content: IndexContent, primaryChecksum: st
     content.reqFlags,
     whatStart,
     whatEntry,
-    files.bytes,
+    blob,
     fileTable,
   ].map((s) => (s instanceof Buffer ? s : new Uint8Array(s.buffer, s.byteOffset, s.byteLength)));
   let size = align4(MAGIC.length + 4 + json.length);

@@ -5,7 +5,8 @@
  * way, slower), otherwise nothing.
  */
 import { readRepodata, readRepomd } from './repodata-reader.js';
-import { loadCache, type LoadedCache } from './repodata-cache.js';
+import { decodeCache, loadCache, type LoadedCache } from './repodata-cache.js';
+import { recallWritten } from './written-repodata.js';
 import {
   recordFromPackage,
   sameRules,
@@ -58,14 +59,18 @@ export async function loadPreviousMetadata(
   repoDir: string,
   options: PreviousMetadataOptions,
 ): Promise<PreviousMetadata> {
+  // Metadata this process wrote there and that is still in place is not read back.
+  const remembered = recallWritten(repoDir);
   let repomd: Repomd;
   try {
-    repomd = await readRepomd(repoDir);
+    repomd = remembered?.repomd ?? (await readRepomd(repoDir));
   } catch {
     return NONE;
   }
   const notes: string[] = [];
-  const cache = await loadCache(repoDir);
+  const cache = remembered
+    ? decodeCache(remembered.cache, repoDir, remembered.files)
+    : await loadCache(repoDir);
   if (cache) {
     const mismatch = cacheMatches(cache, repomd, options);
     if (mismatch === undefined)

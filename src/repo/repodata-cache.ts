@@ -13,7 +13,7 @@
  * parts). A run of unchanged packages is thus one contiguous slice of each
  * region: updates hash and rewrite those slices without copying them apart.
  */
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { endsBlock } from './gzip-members.js';
@@ -61,6 +61,8 @@ export interface LoadedCache {
   readonly regions: Readonly<Record<string, CacheRegion>>;
   /** The table entries of the records (same layout a new cache uses), copied as-is for unchanged runs. */
   readonly table: CacheRegion;
+  /** The metadata files the header names, when this process wrote them and still has them. */
+  readonly files?: Readonly<Record<MetadataKind, Buffer>>;
 }
 
 /** A record of a loaded cache: fragments are views of the cache's regions, made on demand. */
@@ -200,30 +202,6 @@ export function encodeCache(header: CacheHeader, records: readonly PackageRecord
   return out;
 }
 
-/** Writes buffers to a file in as few system calls as the kernel allows. */
-export async function writeBuffers(path: string, buffers: readonly Uint8Array[]): Promise<void> {
-  const handle = await open(path, 'w');
-  try {
-    for (let i = 0; i < buffers.length; i += 512) {
-      const chunk = buffers.slice(i, i + 512);
-      let { bytesWritten } = await handle.writev(chunk);
-      const total = chunk.reduce((sum, b) => sum + b.length, 0);
-      // writev may write less than asked: finish the rest buffer by buffer.
-      for (let k = 0; bytesWritten < total && k < chunk.length; k++) {
-        const b = chunk[k]!;
-        if (bytesWritten >= b.length) {
-          bytesWritten -= b.length;
-          continue;
-        }
-        await handle.write(b, bytesWritten);
-        bytesWritten = 0;
-      }
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Thrown inside decodeCache; callers treat any failure as "no usable cache". */
 class CacheFormatError extends Error {}
 
@@ -232,7 +210,11 @@ function need(buf: Buffer, at: number, bytes: number): void {
 }
 
 /** Parses a cache; fragments stay in `buf` (no copies). Returns undefined when it is not a valid cache. */
-export function decodeCache(buf: Buffer, repoDir: string): LoadedCache | undefined {
+export function decodeCache(
+  buf: Buffer,
+  repoDir: string,
+  files?: Readonly<Record<MetadataKind, Buffer>>,
+): LoadedCache | undefined {
   try {
     if (buf.length < MAGIC.length + 8 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
     let at = MAGIC.length;
@@ -266,6 +248,7 @@ export function decodeCache(buf: Buffer, repoDir: string): LoadedCache | undefin
       repoDir,
       regions,
       table: { data: buf.subarray(tableStart, tableEnd), starts: entryStarts },
+      ...(files ? { files } : {}),
     };
     for (let index = 0; index < count; index++) {
       entryStarts[index] = at - tableStart;

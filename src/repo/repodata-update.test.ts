@@ -1,5 +1,16 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  link,
+  mkdir,
+  readFile,
+  readdir,
+  rename,
+  rm,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +31,7 @@ import { indexRepository } from './repo-index.js';
 import { readRepodata, readRepomd } from './repodata-reader.js';
 import { updateRepodata } from './repodata-update.js';
 import type { RepodataExtension } from './repodata-writer.js';
+import { recallWritten } from './written-repodata.js';
 
 const NOW = 1_750_000_000;
 
@@ -158,6 +170,37 @@ describe('updateRepodata (the chaser publishing a snapshot)', () => {
     expect(await dnfPackageReport([{ id: 'snap', path: next }])).toEqual(
       await dnfPackageReport([{ id: 'snap', path: reference }]),
     );
+  });
+
+  it('takes metadata it wrote itself from memory, and reads it again once something else rewrote it', async () => {
+    const previous = await repoWith('snap-mem', rpms.slice(0, 40));
+    await indexRepository(previous, { now: NOW });
+    expect(recallWritten(previous)).toBeDefined();
+    const next = join(work, 'snap-mem-2');
+    await mkdir(next);
+    for (const rpm of rpms.slice(1, 40)) await link(join(previous, rpm.fileName), join(next, rpm.fileName));
+    await copyFile(extra.path, join(next, extra.fileName));
+    const change = {
+      repoDir: next,
+      base: previous,
+      add: [extra.fileName],
+      remove: [rpms[0]!.fileName],
+      now: NOW,
+    };
+
+    const fromMemory = await updateRepodata(change);
+    const expected = await checksums(next);
+    // Another writer's repomd.xml (same bytes, new file): the files are read back from disk.
+    const repomdPath = join(previous, 'repodata', 'repomd.xml');
+    await writeFile(`${repomdPath}.new`, await readFile(repomdPath));
+    await rename(`${repomdPath}.new`, repomdPath);
+    expect(recallWritten(previous)).toBeUndefined();
+    await rm(join(next, 'repodata'), { recursive: true });
+    const fromDisk = await updateRepodata(change);
+
+    expect([fromMemory.previous, fromDisk.previous]).toEqual(['cache', 'cache']);
+    expect(fromMemory.repodata.blocksReused).toBe(fromDisk.repodata.blocksReused);
+    expect(await checksums(next)).toEqual(expected);
   });
 
   it('refuses a broken added package and writes nothing', async () => {

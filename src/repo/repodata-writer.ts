@@ -16,7 +16,6 @@ import {
   CACHE_FILE_NAME,
   encodeCache,
   regionPieces,
-  writeBuffers,
   type CacheHeader,
   type CachedBlock,
   type LoadedCache,
@@ -25,6 +24,7 @@ import { gzipMember, planBlocks, storedGzipMember } from './gzip-members.js';
 import { recordRules, type PackageRecord, type PartModule, type RecordRules } from './package-record.js';
 import { METADATA_KINDS, metadataHead, metadataTail, type MetadataKind } from './repodata-xml.js';
 import { renderRepomd, type RepomdRecord } from './repomd.js';
+import { rememberWritten } from './written-repodata.js';
 
 /** What an extension's build step receives. */
 export interface ExtensionInput {
@@ -129,6 +129,7 @@ class PreviousFiles {
 }
 
 async function loadVerified(cache: LoadedCache): Promise<Record<MetadataKind, Buffer> | undefined> {
+  if (cache.files) return cache.files;
   const out: Partial<Record<MetadataKind, Buffer>> = {};
   for (const kind of METADATA_KINDS) {
     const file = cache.header.files[kind];
@@ -256,11 +257,13 @@ export async function writeRepodata(
     const repomd: RepomdRecord[] = [];
     const written: Promise<void>[] = [];
     const hrefs = {} as Record<MetadataKind, string>;
+    const files = {} as Record<MetadataKind, Buffer>;
     for (const kind of METADATA_KINDS) {
       const file = assembled[kind];
       const name = `${file.checksum}-${kind}.xml.gz`;
       hrefs[kind] = `repodata/${name}`;
-      written.push(writeFile(join(workDir, name), Buffer.concat(file.members, file.size)));
+      files[kind] = Buffer.concat(file.members, file.size);
+      written.push(writeFile(join(workDir, name), files[kind]));
       repomd.push({
         type: kind,
         checksum: { type: 'sha256', value: file.checksum },
@@ -314,10 +317,13 @@ export async function writeRepodata(
       })),
       count: records.length,
     };
-    written.push(writeBuffers(join(workDir, CACHE_FILE_NAME), encodeCache(header, records)));
+    // One buffer (not a gather list): it is also what the next update from this repository reads.
+    const cache = Buffer.concat(encodeCache(header, records));
+    written.push(writeFile(join(workDir, CACHE_FILE_NAME), cache));
     written.push(writeFile(join(workDir, 'repomd.xml'), renderRepomd({ revision, records: repomd })));
     await Promise.all(written);
     await commitRepodata(repoDir, workDir);
+    rememberWritten(repoDir, { repomd: { revision, records: repomd }, cache, files });
     return {
       repomd,
       revision,

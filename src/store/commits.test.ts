@@ -230,6 +230,12 @@ describe.each(TEST_DIALECTS)('commits on %s', (dialect) => {
     });
     expect(await store.lastBuildRefs({ status: 'SUCCESS' })).toEqual(good.map(project));
     expect(await store.lastBuildRefs()).toEqual(newest.map(project));
+    // Both in one read, as a publish takes them.
+    const byName = (a: { projectName: string }, b: { projectName: string }) =>
+      a.projectName.localeCompare(b.projectName);
+    const both = await store.newestBuildRefs();
+    expect([...both.success.values()].sort(byName)).toEqual(good.map(project));
+    expect([...both.processed.values()].sort(byName)).toEqual(newest.map(project));
   });
 
   it('tells whether a candidate was already built, as DLRN decides', async () => {

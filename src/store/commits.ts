@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import type { ExpressionBuilder, Insertable, Kysely } from 'kysely';
 
 import { FerryError } from '../errors.js';
 import {
@@ -399,6 +399,70 @@ export async function lastBuildRefs(ctx: StoreContext, filter: LastBuildsFilter 
     dtBuild: row.dt_build,
     artifacts: row.artifacts,
   }));
+}
+
+const BUILD_REF_COLUMNS = [
+  'id',
+  'project_name',
+  'commit_hash',
+  'distro_hash',
+  'extended_hash',
+  'component',
+  'status',
+  'dt_build',
+  'artifacts',
+] as const;
+
+/**
+ * Both newest builds of every rpm package a publish needs, in one query: the
+ * newest successful one (its RPMs are linked) and the newest of any status
+ * (is the package failing?). Mostly the same row, read once.
+ */
+export async function newestBuildRefs(
+  ctx: StoreContext,
+): Promise<{ success: Map<string, BuildRef>; processed: Map<string, BuildRef> }> {
+  const rows = await runTemplate(
+    ctx,
+    'newestBuildRefs',
+    (db, p: { type: CommitType; status: BuildStatus }) =>
+      db
+        .selectFrom('commits')
+        .select(BUILD_REF_COLUMNS)
+        .where((eb) =>
+          eb.or([
+            eb('id', 'in', newestIds(eb, p.type)),
+            eb('id', 'in', newestIds(eb, p.type).where('status', '=', p.status)),
+          ]),
+        )
+        .orderBy('id'),
+    { type: 'rpm', status: 'SUCCESS' },
+  );
+  const success = new Map<string, BuildRef>();
+  const processed = new Map<string, BuildRef>();
+  // In id order: a later row of a package replaces an earlier one.
+  for (const row of rows) {
+    const ref: BuildRef = {
+      projectName: row.project_name,
+      commitHash: row.commit_hash,
+      distroHash: row.distro_hash,
+      extendedHash: row.extended_hash,
+      component: row.component,
+      status: row.status,
+      dtBuild: row.dt_build,
+      artifacts: row.artifacts,
+    };
+    processed.set(ref.projectName, ref);
+    if (ref.status === 'SUCCESS') success.set(ref.projectName, ref);
+  }
+  return { success, processed };
+}
+
+function newestIds(eb: ExpressionBuilder<Database, 'commits'>, type: CommitType) {
+  return eb
+    .selectFrom('commits')
+    .select((inner) => inner.fn.max('id').as('id'))
+    .where('type', '=', type)
+    .groupBy('project_name');
 }
 
 /**

@@ -54,6 +54,7 @@ export interface StoreApi {
   readonly latestSuccessfulBuild: Bound<typeof commits.latestSuccessfulBuild>;
   readonly lastBuildsPerProject: Bound<typeof commits.lastBuildsPerProject>;
   readonly lastBuildRefs: Bound<typeof commits.lastBuildRefs>;
+  readonly newestBuildRefs: Bound<typeof commits.newestBuildRefs>;
   readonly isAlreadyBuilt: Bound<typeof commits.isAlreadyBuilt>;
   readonly countRetries: Bound<typeof commits.countRetries>;
   readonly setCommitStatus: Bound<typeof commitUpdates.setCommitStatus>;
@@ -132,6 +133,7 @@ export function bindStore(ctx: StoreContext): StoreApi {
     latestSuccessfulBuild: bind(commits.latestSuccessfulBuild),
     lastBuildsPerProject: bind(commits.lastBuildsPerProject),
     lastBuildRefs: bind(commits.lastBuildRefs),
+    newestBuildRefs: bind(commits.newestBuildRefs),
     isAlreadyBuilt: bind(commits.isAlreadyBuilt),
     countRetries: bind(commits.countRetries),
     setCommitStatus: bind(commitUpdates.setCommitStatus),

@@ -191,6 +191,32 @@ describe('dependency index', () => {
     expect(loaded.notes.join('\n')).toContain('checksum mismatch');
   });
 
+  it('builds the same bytes build after build in one process as a fresh extension does', async () => {
+    const models = await Promise.all([...rpms, ...extra].map((rpm) => readRpmFile(rpm.path)));
+    const records = models.map((model) => ({
+      href: `${model.name}.rpm`,
+      size: 0,
+      mtimeMs: 0,
+      pkgid: model.checksum.value,
+      primary: new Uint8Array(0),
+      filelists: new Uint8Array(0),
+      other: new Uint8Array(0),
+      parts: { [DEPENDENCY_INDEX_TYPE]: encodePackagePart(model) },
+    }));
+    const build = (extension: ReturnType<typeof dependencyIndexExtension>, set: typeof records) =>
+      extension.build({ records: set, primaryChecksum: 'f00d', packages: () => Promise.resolve([]) });
+    // A long-lived extension sees packages come and go (its string table keeps the ones gone).
+    const lived = dependencyIndexExtension();
+    const sets = [records, records.slice(1), [records[3]!, records[0]!], records.slice(2), records];
+    for (const set of sets) {
+      const fresh = Buffer.from(await build(dependencyIndexExtension(), set));
+      expect(Buffer.from(await build(lived, set)).equals(fresh)).toBe(true);
+      const decoded = decodeDependencyIndex(fresh, '(memory)');
+      const setModels = set.map((record) => models.find((m) => m.checksum.value === record.pkgid)!);
+      expect(table(decoded.packages)).toEqual(table(repoPackagesFromModels(setModels)));
+    }
+  });
+
   it('round-trips package models through the binary format', async () => {
     const models = await Promise.all(rpms.map((rpm) => readRpmFile(rpm.path)));
 
