@@ -31,6 +31,8 @@ export const libraryRepodata: RepodataPort = {
       add: change.added,
       remove: change.removed,
       extensions,
+      // The staging directory is new (stageSnapshot made it).
+      freshRepoDir: true,
     });
   },
 };

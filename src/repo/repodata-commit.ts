@@ -45,9 +45,13 @@ export async function removeStaleWorkDirs(repoDir: string): Promise<string[]> {
   return removed;
 }
 
-/** Creates this run's work directory beside repodata/. */
-export async function createWorkDir(repoDir: string): Promise<string> {
-  await removeStaleWorkDirs(repoDir);
+/**
+ * Creates this run's work directory beside repodata/. `fresh`: the caller
+ * made repoDir itself, so no killed run can have left one there (a snapshot
+ * being staged holds hundreds of entries not worth listing).
+ */
+export async function createWorkDir(repoDir: string, fresh = false): Promise<string> {
+  if (!fresh) await removeStaleWorkDirs(repoDir);
   const dir = join(repoDir, `${WORK_DIR_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(dir, { recursive: false });
   return dir;

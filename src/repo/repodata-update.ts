@@ -34,6 +34,8 @@ export interface UpdateRepodataOptions {
   readonly extensions?: readonly RepodataExtension[];
   readonly now?: number;
   readonly revision?: string;
+  /** repoDir was just made by the caller (a staged snapshot): see WriteRepodataOptions. */
+  readonly freshRepoDir?: boolean;
 }
 
 export interface UpdateRepodataResult {
@@ -110,6 +112,7 @@ export async function updateRepodata(options: UpdateRepodataOptions): Promise<Up
     ...(options.compressionLevel === undefined ? {} : { compressionLevel: options.compressionLevel }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.revision === undefined ? {} : { revision: options.revision }),
+    ...(options.freshRepoDir === undefined ? {} : { freshRepoDir: options.freshRepoDir }),
   });
   return {
     packages: records.length,

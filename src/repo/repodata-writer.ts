@@ -77,6 +77,8 @@ export interface WriteRepodataOptions {
   readonly revision?: string;
   /** The rules the records were made under (recorded in the cache, so a later run knows what it can reuse). */
   readonly rules?: Partial<RecordRules>;
+  /** repoDir was just made by the caller: skip looking for work directories of killed runs. */
+  readonly freshRepoDir?: boolean;
   /** Parses records without a model back into models (for ExtensionInput.packages). */
   readonly parseRecords?: (records: readonly PackageRecord[]) => Promise<RpmPackage[]>;
 }
@@ -251,7 +253,7 @@ export async function writeRepodata(
   const blocks = planBlocks(records);
   const stats = { compressed: 0, reused: 0 };
   const previous = new PreviousFiles();
-  const workDir = await createWorkDir(repoDir);
+  const workDir = await createWorkDir(repoDir, options.freshRepoDir);
   try {
     const assembled = await assemble(records, blocks, level, previous, stats);
     const repomd: RepomdRecord[] = [];
