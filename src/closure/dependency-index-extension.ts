@@ -9,7 +9,9 @@ import type { RepodataExtension } from '../repo/index.js';
 import type { RpmPackage } from '../rpm/index.js';
 import {
   encodeDependencyIndex,
+  indexBody,
   indexFiles,
+  layoutIndex,
   type IndexContent,
   type IndexFiles,
 } from './dependency-index-format.js';
@@ -237,7 +239,7 @@ export function dependencyIndexExtension(): RepodataExtension {
       if (input.records.some((record) => record.parts[DEPENDENCY_INDEX_TYPE] === undefined)) {
         // Records from a cache written without this extension: derive the parts from the models.
         const parts = (await input.packages()).map((pkg) => encodePackagePart(pkg));
-        return encodeDependencyIndex(indexContentFromParts(parts), input.primaryChecksum);
+        return encodeDependencyIndex(indexContentFromParts(parts), await input.primaryChecksum);
       }
       if (prepared.size > MAX_PREPARED_PARTS || table.strings.length > MAX_TABLE_STRINGS) {
         table = new StringTable();
@@ -251,7 +253,9 @@ export function dependencyIndexExtension(): RepodataExtension {
         }
         return part;
       });
-      return encodeDependencyIndex(joinPrepared(parts, table), input.primaryChecksum);
+      // The body first: the primary file is still being compressed meanwhile.
+      const body = indexBody(joinPrepared(parts, table));
+      return layoutIndex(body, await input.primaryChecksum);
     },
   };
 }

@@ -119,8 +119,19 @@ function radixOrder(keys: Uint32Array): Uint32Array {
   return order;
 }
 
+/** Everything of an index but its header: the expensive part, which needs no checksum. */
+export interface IndexBody {
+  readonly sections: readonly Uint8Array[];
+  readonly counts: Omit<DependencyIndexHeader, 'format' | 'primary'>;
+}
+
 /** Serializes an index. */
 export function encodeDependencyIndex(content: IndexContent, primaryChecksum: string): Buffer {
+  return layoutIndex(indexBody(content), primaryChecksum);
+}
+
+/** Builds the sections of an index (sorting its file table). */
+export function indexBody(content: IndexContent): IndexBody {
   const strings = nulJoined(content.strings);
   const { blob, offsets, hashes } = content.files;
   // Owner lookups: (hash of path, package, path offset) sorted by hash, then package and offset
@@ -139,9 +150,7 @@ export function encodeDependencyIndex(content: IndexContent, primaryChecksum: st
     fileTable[i * 3 + 2] = offsets[f]!;
   }
 
-  const header: DependencyIndexHeader = {
-    format: DEPENDENCY_INDEX_FORMAT,
-    primary: primaryChecksum,
+  const counts = {
     packages: content.count,
     strings: content.strings.length,
     provides: content.provName.length,
@@ -150,7 +159,6 @@ export function encodeDependencyIndex(content: IndexContent, primaryChecksum: st
     fileBlobBytes: blob.length,
     stringBytes: strings.bytes.length,
   };
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
   const [whatStart, whatEntry] = groupBy(content.provName, content.strings.length);
   const sections: Uint8Array[] = [
     strings.bytes,
@@ -170,6 +178,18 @@ export function encodeDependencyIndex(content: IndexContent, primaryChecksum: st
     blob,
     fileTable,
   ].map((s) => (s instanceof Buffer ? s : new Uint8Array(s.buffer, s.byteOffset, s.byteLength)));
+  return { sections, counts };
+}
+
+/** Lays out an index: header (naming the primary file it goes with), then the sections. */
+export function layoutIndex(body: IndexBody, primaryChecksum: string): Buffer {
+  const header: DependencyIndexHeader = {
+    format: DEPENDENCY_INDEX_FORMAT,
+    primary: primaryChecksum,
+    ...body.counts,
+  };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const { sections } = body;
   let size = align4(MAGIC.length + 4 + json.length);
   for (const section of sections) size += align4(section.byteLength);
   const out = Buffer.alloc(size);

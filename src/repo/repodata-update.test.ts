@@ -228,10 +228,10 @@ describe('updateRepodata (the chaser publishing a snapshot)', () => {
       fileName: 'names.txt',
       compress: true,
       packagePart: (pkg) => encoder.encode(`${pkg.name}\n`),
-      build: ({ records, primaryChecksum }) => {
+      build: async ({ records, primaryChecksum }) => {
         builds.push(records.length);
         const text = records.map((r) => new TextDecoder().decode(r.parts['test-names'])).join('');
-        return encoder.encode(`${primaryChecksum}\n${text}`);
+        return encoder.encode(`${await primaryChecksum}\n${text}`);
       },
     };
     const dir = await repoWith('ext', rpms.slice(0, 10));

@@ -30,8 +30,12 @@ import { rememberWritten } from './written-repodata.js';
 export interface ExtensionInput {
   /** The records in metadata order (href, pkgid, fragments, `parts[type]` for this extension). */
   readonly records: readonly PackageRecord[];
-  /** sha256 of the compressed primary file written in the same run (ties the extension to it). */
-  readonly primaryChecksum: string;
+  /**
+   * sha256 of the compressed primary file written in the same run (ties the
+   * extension to it). Extensions are built while the metadata is being
+   * compressed: do the work first and await this last.
+   */
+  readonly primaryChecksum: Promise<string>;
   /** Full package models in metadata order; reused records are parsed back from their XML (slower). */
   packages(): Promise<readonly RpmPackage[]>;
 }
@@ -183,26 +187,47 @@ async function assemble(
     openSizes[kind] += heads[kind].length;
     members[kind][0] = storedGzipMember(heads[kind]);
   }
+  // The blocks to compress go to the thread pool first (synchronously, before anything else
+  // gets a turn), so compressing them overlaps with the rest: reused members, hashing the whole
+  // uncompressed content for the open checksums, and the caller's extensions.
+  const pieces: Record<MetadataKind, Uint8Array[]>[] = [];
+  const compress = (b: number): void => {
+    stats.compressed += METADATA_KINDS.length;
+    for (const kind of METADATA_KINDS) {
+      const kindPieces = pieces[b]![kind];
+      const data = kindPieces.length === 1 ? kindPieces[0]! : Buffer.concat(kindPieces);
+      pending.push(gzipMember(data, level).then((m) => void (members[kind][b + 1] = m)));
+    }
+  };
+  const reusable: { b: number; cache: LoadedCache; block: CachedBlock }[] = [];
   for (let b = 0; b < blocks.length; b++) {
     const [start, end] = blocks[b]!;
-    const reuse = reusableBlock(records, start, end, previous);
-    const files = reuse ? await previous.get(reuse.cache) : undefined;
     const blockRecords = records.slice(start, end);
+    const blockPieces = {} as Record<MetadataKind, Uint8Array[]>;
+    // Runs of unchanged packages are single slices of the previous cache: no copies.
+    for (const kind of METADATA_KINDS) blockPieces[kind] = regionPieces(blockRecords, kind);
+    pieces.push(blockPieces);
+    const reuse = reusableBlock(records, start, end, previous);
+    if (reuse) reusable.push({ b, ...reuse });
+    else compress(b);
+  }
+  for (const { b, cache, block } of reusable) {
+    const files = await previous.get(cache);
+    if (!files) {
+      compress(b); // the previous files are gone or changed: compress after all
+      continue;
+    }
     for (const kind of METADATA_KINDS) {
-      // Runs of unchanged packages are single slices of the previous cache: hashed without copying.
-      const pieces = regionPieces(blockRecords, kind);
-      for (const piece of pieces) {
+      const [offset, length] = block.members[kind];
+      members[kind][b + 1] = files[kind].subarray(offset, offset + length);
+    }
+    stats.reused += METADATA_KINDS.length;
+  }
+  for (const blockPieces of pieces) {
+    for (const kind of METADATA_KINDS) {
+      for (const piece of blockPieces[kind]) {
         opens[kind].update(piece);
         openSizes[kind] += piece.length;
-      }
-      if (reuse && files) {
-        const [offset, length] = reuse.block.members[kind];
-        members[kind][b + 1] = files[kind].subarray(offset, offset + length);
-        stats.reused++;
-      } else {
-        stats.compressed++;
-        const data = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
-        pending.push(gzipMember(data, level).then((m) => void (members[kind][b + 1] = m)));
       }
     }
   }
@@ -255,7 +280,20 @@ export async function writeRepodata(
   const previous = new PreviousFiles();
   const workDir = await createWorkDir(repoDir, options.freshRepoDir);
   try {
-    const assembled = await assemble(records, blocks, level, previous, stats);
+    const assembling = assemble(records, blocks, level, previous, stats);
+    let models: Promise<readonly RpmPackage[]> | undefined;
+    const packages = (): Promise<readonly RpmPackage[]> => {
+      models ??= modelsOf(records, options.parseRecords);
+      return models;
+    };
+    // Extensions do their work while the changed blocks are compressed on the thread pool.
+    const primaryChecksum = assembling.then((files) => files.primary.checksum);
+    const builds = extensions.map((extension) =>
+      Promise.resolve().then(() => extension.build({ records, primaryChecksum, packages })),
+    );
+    // Awaited in order below; a failure of the assembly must not leave them unhandled.
+    for (const build of builds) build.catch(() => undefined);
+    const assembled = await assembling;
     const repomd: RepomdRecord[] = [];
     const written: Promise<void>[] = [];
     const hrefs = {} as Record<MetadataKind, string>;
@@ -276,14 +314,11 @@ export async function writeRepodata(
         openSize: file.openSize,
       });
     }
-    let models: Promise<readonly RpmPackage[]> | undefined;
-    const packages = (): Promise<readonly RpmPackage[]> => {
-      models ??= modelsOf(records, options.parseRecords);
-      return models;
-    };
-    for (const extension of extensions) {
-      const raw = await extension.build({ records, primaryChecksum: assembled.primary.checksum, packages });
-      const data = extension.compress ? await gzipMember(raw, level) : Buffer.from(raw);
+    for (const [i, extension] of extensions.entries()) {
+      const raw = await builds[i]!;
+      const data = extension.compress
+        ? await gzipMember(raw, level)
+        : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
       const checksum = createHash('sha256').update(data).digest('hex');
       const name = `${checksum}-${extension.fileName}${extension.compress ? '.gz' : ''}`;
       written.push(writeFile(join(workDir, name), data));

@@ -204,7 +204,11 @@ describe('dependency index', () => {
       parts: { [DEPENDENCY_INDEX_TYPE]: encodePackagePart(model) },
     }));
     const build = (extension: ReturnType<typeof dependencyIndexExtension>, set: typeof records) =>
-      extension.build({ records: set, primaryChecksum: 'f00d', packages: () => Promise.resolve([]) });
+      extension.build({
+        records: set,
+        primaryChecksum: Promise.resolve('f00d'),
+        packages: () => Promise.resolve([]),
+      });
     // A long-lived extension sees packages come and go (its string table keeps the ones gone).
     const lived = dependencyIndexExtension();
     const sets = [records, records.slice(1), [records[3]!, records[0]!], records.slice(2), records];
