@@ -84,9 +84,3 @@ for (let i = 0; i < Number(runsText); i++) {
 }
 await store.close();
 process.stdout.write(`${JSON.stringify({ times })}\n`);
-{
-  const T = (globalThis as any).__T ?? {};
-  const med = (a: number[]) => { const s = a.slice(5).sort((x, y) => x - y); return s[s.length >> 1]; };
-  const fs = await import('node:fs');
-  for (const [k, v] of Object.entries(T) as [string, number[]][]) fs.appendFileSync('/tmp/phases.txt', `${k.padEnd(20)} med ${med(v)?.toFixed(2)} sum ${v.slice(5).reduce((a, b) => a + b, 0).toFixed(0)}\n`);
-}
