@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Insertable, Kysely } from 'kysely';
+import type { ExpressionBuilder, Insertable, Kysely, Selectable } from 'kysely';
 
 import { FerryError } from '../errors.js';
 import {
@@ -376,31 +376,11 @@ export interface BuildRef {
  * per package) made those reads grow with the square of the catalog.
  */
 export async function lastBuildRefs(ctx: StoreContext, filter: LastBuildsFilter = {}): Promise<BuildRef[]> {
-  const rows = await newestBuilds(ctx.db, filter)
-    .select([
-      'project_name',
-      'commit_hash',
-      'distro_hash',
-      'extended_hash',
-      'component',
-      'status',
-      'dt_build',
-      'artifacts',
-    ])
-    .orderBy('project_name')
-    .execute();
-  return rows.map((row) => ({
-    projectName: row.project_name,
-    commitHash: row.commit_hash,
-    distroHash: row.distro_hash,
-    extendedHash: row.extended_hash,
-    component: row.component,
-    status: row.status,
-    dtBuild: row.dt_build,
-    artifacts: row.artifacts,
-  }));
+  const rows = await newestBuilds(ctx.db, filter).select(BUILD_REF_COLUMNS).orderBy('project_name').execute();
+  return rows.map(toBuildRef);
 }
 
+/** The columns of a BuildRef (and the id, to order by). */
 const BUILD_REF_COLUMNS = [
   'id',
   'project_name',
@@ -412,6 +392,19 @@ const BUILD_REF_COLUMNS = [
   'dt_build',
   'artifacts',
 ] as const;
+
+function toBuildRef(row: Pick<Selectable<CommitsTable>, (typeof BUILD_REF_COLUMNS)[number]>): BuildRef {
+  return {
+    projectName: row.project_name,
+    commitHash: row.commit_hash,
+    distroHash: row.distro_hash,
+    extendedHash: row.extended_hash,
+    component: row.component,
+    status: row.status,
+    dtBuild: row.dt_build,
+    artifacts: row.artifacts,
+  };
+}
 
 /**
  * Both newest builds of every rpm package a publish needs, in one query: the
@@ -441,16 +434,7 @@ export async function newestBuildRefs(
   const processed = new Map<string, BuildRef>();
   // In id order: a later row of a package replaces an earlier one.
   for (const row of rows) {
-    const ref: BuildRef = {
-      projectName: row.project_name,
-      commitHash: row.commit_hash,
-      distroHash: row.distro_hash,
-      extendedHash: row.extended_hash,
-      component: row.component,
-      status: row.status,
-      dtBuild: row.dt_build,
-      artifacts: row.artifacts,
-    };
+    const ref = toBuildRef(row);
     processed.set(ref.projectName, ref);
     if (ref.status === 'SUCCESS') success.set(ref.projectName, ref);
   }
