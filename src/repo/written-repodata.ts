@@ -33,6 +33,8 @@ interface Entry extends RememberedRepodata {
 
 /** Memory the entries may hold: a few snapshots of a large repository. */
 const BUDGET_BYTES = 256 * 1024 * 1024;
+/** Entries kept: the chaser needs the newest snapshot of each component it publishes to. */
+const MAX_ENTRIES = 8;
 const recent: Entry[] = [];
 
 function fileIdentity(path: string): string | undefined {
@@ -58,6 +60,7 @@ export function rememberWritten(repoDir: string, written: RememberedRepodata): v
     written.files.other.length;
   if (bytes > BUDGET_BYTES) return;
   recent.unshift({ ...written, identity, bytes });
+  if (recent.length > MAX_ENTRIES) recent.length = MAX_ENTRIES;
   let total = 0;
   for (let i = 0; i < recent.length; i++) {
     total += recent[i]!.bytes;
