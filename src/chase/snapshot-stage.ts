@@ -63,7 +63,8 @@ export async function stageSnapshot(input: StageInput, staging: string): Promise
   }
   // Nothing in staging is visible before the directory is renamed into place: plain writes.
   for (const [name, content] of Object.entries(input.write)) writeFileSync(join(staging, name), content);
-  const names = new Set(input.moveIn.map((file) => basename(file)));
+  const own = new Set(input.moveIn.map((file) => basename(file)));
+  const names = new Set(own);
   // Hard links, where DLRN makes symlinks: several times cheaper to create on common
   // filesystems, and the RPM stays readable whatever happens to its build's directory.
   // They are made on another thread while this one computes the repodata, which needs
@@ -83,7 +84,6 @@ export async function stageSnapshot(input: StageInput, staging: string): Promise
       const now = new Set(rpms);
       // The build's own files are always read, even under a name the previous snapshot
       // has (a rebuild of the same NVR): that name's metadata described another file.
-      const own = new Set(input.moveIn.map((file) => basename(file)));
       await input.repodata.write(staging, {
         previous: previous?.dir ?? null,
         added: previous ? rpms.filter((f) => own.has(f) || !previous.files.has(f)) : rpms,

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Insertable, Kysely, Selectable } from 'kysely';
+import type { Compilable, ExpressionBuilder, Insertable, Kysely, Selectable } from 'kysely';
 
 import { FerryError } from '../errors.js';
 import {
@@ -218,18 +218,8 @@ export async function findVotedCommit(
   ctx: StoreContext,
   hashes: SnapshotHashes,
 ): Promise<VotedCommit | undefined> {
-  const [row] = await runTemplate(
-    ctx,
-    hashes.extendedHash ? 'votedCommit:e' : 'votedCommit',
-    (db, p) =>
-      newestSuccessful(db, hashPlaceholders(hashes, p)).select([
-        'id',
-        'commit_hash',
-        'distro_hash',
-        'extended_hash',
-        'component',
-      ]),
-    hashes,
+  const [row] = await newestSuccessfulRows(ctx, 'votedCommit', hashes, (query) =>
+    query.select(['id', 'commit_hash', 'distro_hash', 'extended_hash', 'component']),
   );
   return (
     row && {
@@ -246,13 +236,23 @@ export async function findSuccessfulCommit(
   ctx: StoreContext,
   hashes: SnapshotHashes,
 ): Promise<CommitRecord | undefined> {
-  const [row] = await runTemplate(
+  const [row] = await newestSuccessfulRows(ctx, 'successfulCommit', hashes, (query) => query.selectAll());
+  return row && toCommit(row);
+}
+
+/** Runs the newest-successful-build lookup, compiled once per shape (with or without the extended hash). */
+function newestSuccessfulRows<R>(
+  ctx: StoreContext,
+  shape: string,
+  hashes: SnapshotHashes,
+  select: (query: ReturnType<typeof newestSuccessful>) => Compilable<R>,
+): Promise<R[]> {
+  return runTemplate(
     ctx,
-    hashes.extendedHash ? 'successfulCommit:e' : 'successfulCommit',
-    (db, p) => successfulCommitQuery(db, hashPlaceholders(hashes, p)),
+    hashes.extendedHash ? `${shape}:e` : shape,
+    (db, p) => select(newestSuccessful(db, hashPlaceholders(hashes, p))),
     hashes,
   );
-  return row && toCommit(row);
 }
 
 /**
