@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 
 import { FerryError } from '../errors.js';
+import { ChangeStamps, writtenTable } from './change-stamps.js';
 import { InlineLimitsPlugin } from './inline-limits.js';
 import type { Database } from './schema.js';
 
@@ -27,6 +28,8 @@ export interface SqliteDirect {
   run(sql: string, parameters: readonly unknown[]): unknown[] | undefined;
   /** Runs `fn` in one transaction (BEGIN IMMEDIATE … COMMIT, rolled back if it throws). */
   transaction<T>(fn: (run: RunStatement) => T): { readonly value: T } | undefined;
+  /** The change stamps of the tables (any statement on this connection, Kysely's or direct, is noted). */
+  readonly stamps: ChangeStamps;
 }
 
 export interface OpenSqliteOptions {
@@ -65,7 +68,9 @@ export function openSqlite(
       { cause: error },
     );
   }
-  const prepare = statementCache(database);
+  const dataVersion = database.prepare('pragma data_version').pluck();
+  const stamps = new ChangeStamps(() => dataVersion.get() as number);
+  const prepare = statementCache(database, stamps);
   const run: RunStatement = (sql, parameters) => {
     const statement = prepare(sql);
     if (statement.reader) return statement.all(parameters);
@@ -76,6 +81,7 @@ export function openSqlite(
   const commit = database.prepare('commit');
   const rollback = database.prepare('rollback');
   const direct: SqliteDirect = {
+    stamps,
     run: (sql, parameters) => (database.inTransaction ? undefined : run(sql, parameters)),
     transaction: (fn) => {
       if (database.inTransaction) return undefined;
@@ -100,24 +106,36 @@ export function openSqlite(
   };
 }
 
+interface Prepared {
+  readonly statement: BetterSqlite3.Statement;
+  /** The table it writes ('*': any), undefined for a statement that writes none. */
+  readonly writes: string | undefined;
+}
+
 /**
  * better-sqlite3's prepare with the statements kept: Kysely's SQLite driver
  * prepares every query anew, which cost the API more than running the
  * queries. Statements are only used one at a time (Kysely holds its single
  * connection while a query runs; direct use is synchronous), so reusing
- * them is safe.
+ * them is safe. Both Kysely and direct use prepare a statement right before
+ * running it, so this is also where writes are noted in `stamps`.
  */
-function statementCache(database: BetterSqlite3.Database): (text: string) => BetterSqlite3.Statement {
-  const statements = new Map<string, BetterSqlite3.Statement>();
+function statementCache(
+  database: BetterSqlite3.Database,
+  stamps: ChangeStamps,
+): (text: string) => BetterSqlite3.Statement {
+  const statements = new Map<string, Prepared>();
   return (text) => {
-    let statement = statements.get(text);
-    if (statement) {
+    let prepared = statements.get(text);
+    if (prepared) {
       statements.delete(text); // re-inserted below: the Map's order is the recency order
     } else {
-      statement = database.prepare(text);
+      const statement = database.prepare(text);
+      prepared = { statement, writes: statement.readonly ? undefined : writtenTable(text) };
       if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
     }
-    statements.set(text, statement);
-    return statement;
+    statements.set(text, prepared);
+    if (prepared.writes !== undefined) stamps.noteWrite(prepared.writes);
+    return prepared.statement;
   };
 }

@@ -2,6 +2,7 @@ import type { Insertable } from 'kysely';
 
 import * as aggregateVotes from './aggregate-votes.js';
 import * as buildJobs from './build-jobs.js';
+import { stampedLookup } from './change-stamps.js';
 import * as bulk from './bulk-insert.js';
 import * as commitUpdates from './commit-updates.js';
 import * as commits from './commits.js';
@@ -113,6 +114,11 @@ export function bindStore(ctx: StoreContext): StoreApi {
     <A extends unknown[], R>(fn: (ctx: StoreContext, ...args: A) => R) =>
     (...args: A): R =>
       fn(ctx, ...args);
+  // The API's per-request lookups (a CI vote: its user, its snapshot) from memory while their table is
+  // unchanged; SQLite outside transactions only (PostgreSQL cannot tell cheaply that nothing changed).
+  const stamps = ctx.inTransaction ? undefined : ctx.direct?.stamps;
+  const findVotedCommit = bind(commits.findVotedCommit);
+  const getUser = bind(users.getUser);
   return {
     dialect: ctx.dialect,
     transaction: <T>(fn: (tx: StoreApi) => Promise<T>) => runInTransaction(ctx, (tx) => fn(bindStore(tx))),
@@ -127,7 +133,15 @@ export function bindStore(ctx: StoreContext): StoreApi {
     getCommit: bind(commits.getCommit),
     findCommits: bind(commits.findCommits),
     findSuccessfulCommit: bind(commits.findSuccessfulCommit),
-    findVotedCommit: bind(commits.findVotedCommit),
+    findVotedCommit: stamps
+      ? stampedLookup(
+          stamps,
+          'commits',
+          10_000,
+          (h) => `${h.commitHash}\u0000${h.distroHash}\u0000${h.extendedHash ?? ''}`,
+          findVotedCommit,
+        )
+      : findVotedCommit,
     lastProcessedCommit: bind(commits.lastProcessedCommit),
     lastBuiltCommit: bind(commits.lastBuiltCommit),
     latestSuccessfulBuild: bind(commits.latestSuccessfulBuild),
@@ -162,7 +176,7 @@ export function bindStore(ctx: StoreContext): StoreApi {
     promotionNames: bind(promotions.promotionNames),
 
     addUser: bind(users.addUser),
-    getUser: bind(users.getUser),
+    getUser: stamps ? stampedLookup(stamps, 'users', 1_000, (name) => name, getUser) : getUser,
     listUsers: bind(users.listUsers),
     removeUser: bind(users.removeUser),
     setUserPassword: bind(users.setUserPassword),

@@ -42,7 +42,8 @@ export interface AuthenticatorOptions {
 
 /**
  * HTTP Basic authentication against the store's users. Every request with
- * credentials costs one indexed lookup of the user's row; the password hash
+ * credentials reads the user's row (from memory while the users table is
+ * unchanged: StoreApi.getUser); the password hash
  * is computed only on a cache miss (see CredentialCache). A DLRN
  * sha512_crypt hash (or a weaker scrypt) is replaced by a current scrypt hash
  * after the first successful login. Unknown users cost the same work as a
