@@ -5,9 +5,10 @@
  * packages), and the writer joins all parts into one index file listed in
  * repomd.xml as `ferry_depindex`, tied to the primary file of the same run.
  */
-import type { RepodataExtension } from '../repo/index.js';
+import type { ExtensionInput, RepodataExtension } from '../repo/index.js';
 import type { RpmPackage } from '../rpm/index.js';
 import {
+  decodeIndexTables,
   encodeDependencyIndex,
   indexBody,
   indexFiles,
@@ -15,6 +16,7 @@ import {
   type IndexContent,
   type IndexFiles,
 } from './dependency-index-format.js';
+import { patchIndexContent, type Part, type PartDep } from './dependency-index-patch.js';
 import { flagsFromAttribute, makeEvr } from './reldep.js';
 import { packageEvr, type ClosurePackageInput, type DependencyEntry } from './repo-packages.js';
 
@@ -22,11 +24,6 @@ import { packageEvr, type ClosurePackageInput, type DependencyEntry } from './re
 export const DEPENDENCY_INDEX_TYPE = 'ferry_depindex';
 /** File name after the checksum prefix. */
 export const DEPENDENCY_INDEX_FILE = 'ferry-depindex.bin';
-
-/** [name, flags, evr]: flags are libsolv bits, evr the libsolv EVR string ('' when unversioned). */
-type PartDep = [string, number, string];
-/** One package's part: [name, arch, evr, provides, requires, file paths]. */
-type Part = [string, string, string, PartDep[], PartDep[], string[]];
 
 /** Prepared parts an extension keeps (a few times the largest repository it is likely to write). */
 const MAX_PREPARED_PARTS = 100_000;
@@ -217,6 +214,37 @@ export function indexContentFromParts(parts: readonly Uint8Array[]): IndexConten
 }
 
 /**
+ * The index content of an update patched from the base metadata's index
+ * (see dependency-index-patch.ts), or undefined when there is none to start
+ * from: no base, no index in it, one written with other primary metadata, or
+ * an added package without a part.
+ */
+async function patchedIndex(input: ExtensionInput): Promise<IndexContent | undefined> {
+  const base = input.base;
+  if (!base) return undefined;
+  const fresh = input.records.filter((record) => base.indexOf(record) === undefined);
+  const parts = fresh.map((record) => record.parts[DEPENDENCY_INDEX_TYPE]);
+  if (parts.some((part) => part === undefined)) return undefined;
+  const data = await base.data();
+  if (!data) return undefined;
+  try {
+    const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const { header, tables } = decodeIndexTables(buffer, DEPENDENCY_INDEX_FILE);
+    if (header.primary !== base.primaryChecksum || header.packages !== base.count) return undefined;
+    const partOf = new Map(fresh.map((record, i) => [record, decodePart(parts[i]!)]));
+    return patchIndexContent(
+      tables,
+      input.records,
+      (record) => base.indexOf(record),
+      (record) => partOf.get(record)!,
+    );
+  } catch {
+    // A damaged previous index is only a missed shortcut: the full build below makes a good one.
+    return undefined;
+  }
+}
+
+/**
  * The extension to pass to src/repo's indexRepository / updateRepodata /
  * writeRepodata so the written repodata carries a dependency index.
  *
@@ -236,6 +264,8 @@ export function dependencyIndexExtension(): RepodataExtension {
     compress: false,
     packagePart: (pkg: RpmPackage) => encodePackagePart(pkg),
     build: async (input) => {
+      const patched = await patchedIndex(input);
+      if (patched) return layoutIndex(indexBody(patched), await input.primaryChecksum);
       if (input.records.some((record) => record.parts[DEPENDENCY_INDEX_TYPE] === undefined)) {
         // Records from a cache written without this extension: derive the parts from the models.
         const parts = (await input.packages()).map((pkg) => encodePackagePart(pkg));

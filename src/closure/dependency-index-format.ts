@@ -97,22 +97,26 @@ export function indexFiles(paths: readonly string[]): IndexFiles {
 
 /**
  * The order of `keys` (indexes into it), by key and then by index: a stable
- * two-pass radix sort on 16-bit digits, without comparisons or allocations per
- * element.
+ * radix sort, without comparisons or allocations per element. Large inputs
+ * take two passes of 16-bit digits; small ones three of 11 bits, where
+ * summing 65,536 counters twice would cost more than the elements (an
+ * update's index, in a process whose code is not compiled yet).
  */
-function radixOrder(keys: Uint32Array): Uint32Array {
+export function radixOrder(keys: Uint32Array): Uint32Array {
   const n = keys.length;
   let order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   let next = new Uint32Array(n);
-  const counts = new Uint32Array(65537);
-  for (const shift of [0, 16]) {
+  const bits = n >= 1 << 17 ? 16 : 11;
+  const mask = (1 << bits) - 1;
+  const counts = new Uint32Array(mask + 2);
+  for (let shift = 0; shift < 32; shift += bits) {
     counts.fill(0);
-    for (let i = 0; i < n; i++) counts[((keys[i]! >>> shift) & 0xffff) + 1]!++;
-    for (let d = 1; d <= 65536; d++) counts[d]! += counts[d - 1]!;
+    for (let i = 0; i < n; i++) counts[((keys[i]! >>> shift) & mask) + 1]!++;
+    for (let d = 1; d <= mask + 1; d++) counts[d]! += counts[d - 1]!;
     for (let i = 0; i < n; i++) {
       const index = order[i]!;
-      next[counts[(keys[index]! >>> shift) & 0xffff]!++] = index;
+      next[counts[(keys[index]! >>> shift) & mask]!++] = index;
     }
     [order, next] = [next, order];
   }
@@ -325,11 +329,21 @@ function tableOwners(blob: Buffer, table: Uint32Array): FileOwners {
   };
 }
 
-/** Decodes an index into the closure's repository view (string table decoded, arrays viewed in place). */
-export function decodeDependencyIndex(
+/** An index's sections as stored (the file owners as its raw path blob and hash table). */
+export interface IndexTables extends Omit<RepoPackages, 'files' | 'ids' | 'whatStart' | 'whatEntry'> {
+  readonly whatStart: Int32Array;
+  readonly whatEntry: Int32Array;
+  /** Owned paths in package order, each followed by NUL. */
+  readonly fileBlob: Buffer;
+  /** (FNV-1a hash, package, offset in fileBlob) per path, sorted by hash. */
+  readonly fileTable: Uint32Array;
+}
+
+/** Decodes an index's sections (string table decoded, arrays viewed in place). */
+export function decodeIndexTables(
   data: Buffer,
   file: string,
-): { header: DependencyIndexHeader; packages: RepoPackages } {
+): { header: DependencyIndexHeader; tables: IndexTables } {
   const { header, bodyStart } = readIndexHeader(data, file);
   const r = new Reader(data, bodyStart, file);
   const stringBytes = r.bytes(header.stringBytes);
@@ -360,25 +374,34 @@ export function decodeDependencyIndex(
   ) {
     throw invalid(file, 'dependency ranges do not match the header');
   }
-  return {
-    header,
-    packages: {
-      strings,
-      count: n,
-      name,
-      arch,
-      evr,
-      provStart,
-      provName,
-      provFlags,
-      provEvr,
-      reqStart,
-      reqName,
-      reqFlags,
-      reqEvr,
-      whatStart,
-      whatEntry,
-      files: tableOwners(fileBlob, fileTable),
-    },
+  const tables = {
+    strings,
+    count: n,
+    name,
+    arch,
+    evr,
+    provStart,
+    provName,
+    provFlags,
+    provEvr,
+    reqStart,
+    reqName,
+    reqFlags,
+    reqEvr,
+    whatStart,
+    whatEntry,
+    fileBlob,
+    fileTable,
   };
+  return { header, tables };
+}
+
+/** Decodes an index into the closure's repository view (string table decoded, arrays viewed in place). */
+export function decodeDependencyIndex(
+  data: Buffer,
+  file: string,
+): { header: DependencyIndexHeader; packages: RepoPackages } {
+  const { header, tables } = decodeIndexTables(data, file);
+  const { fileBlob, fileTable, ...packages } = tables;
+  return { header, packages: { ...packages, files: tableOwners(fileBlob, fileTable) } };
 }

@@ -12,6 +12,7 @@ export {
   type WriteRepodataOptions,
   type WrittenRepodata,
 } from './repodata-writer.js';
+export type { ExtensionBase } from './extension-base.js';
 export {
   readRepodata,
   readRepomd,

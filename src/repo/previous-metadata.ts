@@ -69,8 +69,8 @@ export async function loadPreviousMetadata(
   }
   const notes: string[] = [];
   const cache = remembered
-    ? decodeCache(remembered.cache, repoDir, remembered.files)
-    : await loadCache(repoDir);
+    ? decodeCache(remembered.cache(), repoDir, remembered.files, repomd)
+    : await loadCache(repoDir, repomd);
   if (cache) {
     const mismatch = cacheMatches(cache, repomd, options);
     if (mismatch === undefined)

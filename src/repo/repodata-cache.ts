@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { endsBlock } from './gzip-members.js';
 import type { PackageRecord, RecordRules } from './package-record.js';
 import { METADATA_KINDS, type MetadataKind } from './repodata-xml.js';
+import type { Repomd } from './repomd.js';
 
 export const CACHE_FILE_NAME = 'ferry-cache.bin';
 const MAGIC = Buffer.from('FERRYRC2', 'latin1');
@@ -63,6 +64,8 @@ export interface LoadedCache {
   readonly table: CacheRegion;
   /** The metadata files the header names, when this process wrote them and still has them. */
   readonly files?: Readonly<Record<MetadataKind, Buffer>>;
+  /** The repomd.xml the cache was found to match (its extension files are the same run's). */
+  readonly repomd?: Repomd;
 }
 
 /** A record of a loaded cache: fragments are views of the cache's regions, made on demand. */
@@ -214,6 +217,7 @@ export function decodeCache(
   buf: Buffer,
   repoDir: string,
   files?: Readonly<Record<MetadataKind, Buffer>>,
+  repomd?: Repomd,
 ): LoadedCache | undefined {
   try {
     if (buf.length < MAGIC.length + 8 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
@@ -249,6 +253,7 @@ export function decodeCache(
       regions,
       table: { data: buf.subarray(tableStart, tableEnd), starts: entryStarts },
       ...(files ? { files } : {}),
+      ...(repomd ? { repomd } : {}),
     };
     for (let index = 0; index < count; index++) {
       entryStarts[index] = at - tableStart;
@@ -291,7 +296,7 @@ export function decodeCache(
 }
 
 /** Reads `repodata/ferry-cache.bin` of a repository; undefined when absent or unusable. */
-export async function loadCache(repoDir: string): Promise<LoadedCache | undefined> {
+export async function loadCache(repoDir: string, repomd?: Repomd): Promise<LoadedCache | undefined> {
   const buf = await readFile(join(repoDir, 'repodata', CACHE_FILE_NAME)).catch(() => undefined);
-  return buf === undefined ? undefined : decodeCache(buf, repoDir);
+  return buf === undefined ? undefined : decodeCache(buf, repoDir, undefined, repomd);
 }

@@ -18,11 +18,19 @@ import { CACHE_FILE_NAME } from './repodata-cache.js';
 import type { MetadataKind } from './repodata-xml.js';
 import type { Repomd } from './repomd.js';
 
+/** What the writer hands over: the sidecar cache as the pieces it wrote one after another. */
+export interface WrittenFiles {
+  readonly repomd: Repomd;
+  readonly cachePieces: readonly Uint8Array[];
+  readonly cacheSize: number;
+  /** The compressed metadata files, as written (their checksums are in repomd). */
+  readonly files: Readonly<Record<MetadataKind, Buffer>>;
+}
+
 export interface RememberedRepodata {
   readonly repomd: Repomd;
-  /** The sidecar cache, as written. */
-  readonly cache: Buffer;
-  /** The compressed metadata files, as written (their checksums are in repomd). */
+  /** The sidecar cache, as written (joined into one buffer on first use: a one-shot run never pays for it). */
+  cache(): Buffer;
   readonly files: Readonly<Record<MetadataKind, Buffer>>;
 }
 
@@ -50,16 +58,15 @@ function identityOf(repoDir: string): string | undefined {
 }
 
 /** Remembers what was just committed to `repoDir/repodata`. */
-export function rememberWritten(repoDir: string, written: RememberedRepodata): void {
+export function rememberWritten(repoDir: string, written: WrittenFiles): void {
   const identity = identityOf(repoDir);
   if (identity === undefined) return;
-  const bytes =
-    written.cache.length +
-    written.files.primary.length +
-    written.files.filelists.length +
-    written.files.other.length;
+  const { repomd, cachePieces, cacheSize, files } = written;
+  const bytes = cacheSize + files.primary.length + files.filelists.length + files.other.length;
   if (bytes > BUDGET_BYTES) return;
-  recent.unshift({ ...written, identity, bytes });
+  let joined: Buffer | undefined;
+  const cache = (): Buffer => (joined ??= Buffer.concat(cachePieces, cacheSize));
+  recent.unshift({ repomd, cache, files, identity, bytes });
   if (recent.length > MAX_ENTRIES) recent.length = MAX_ENTRIES;
   let total = 0;
   for (let i = 0; i < recent.length; i++) {
