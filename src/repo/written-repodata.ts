@@ -29,7 +29,7 @@ export interface WrittenFiles {
 
 export interface RememberedRepodata {
   readonly repomd: Repomd;
-  /** The sidecar cache, as written (joined into one buffer on first use: a one-shot run never pays for it). */
+  /** The sidecar cache, as written (joined into one buffer when idle or on first use: a one-shot run never pays for it). */
   cache(): Buffer;
   readonly files: Readonly<Record<MetadataKind, Buffer>>;
 }
@@ -66,6 +66,9 @@ export function rememberWritten(repoDir: string, written: WrittenFiles): void {
   if (bytes > BUDGET_BYTES) return;
   let joined: Buffer | undefined;
   const cache = (): Buffer => (joined ??= Buffer.concat(cachePieces, cacheSize));
+  // Joined when the process is idle (a chaser between two builds), never keeping it alive:
+  // a one-shot command exits without paying for it.
+  setTimeout(cache, 0).unref();
   recent.unshift({ repomd, cache, files, identity, bytes });
   if (recent.length > MAX_ENTRIES) recent.length = MAX_ENTRIES;
   let total = 0;
