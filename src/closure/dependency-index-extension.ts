@@ -8,6 +8,8 @@
 import type { ExtensionInput, RepodataExtension } from '../repo/index.js';
 import type { RpmPackage } from '../rpm/index.js';
 import {
+  allocateContent,
+  appendFiles,
   decodeIndexTables,
   encodeDependencyIndex,
   indexBody,
@@ -117,91 +119,52 @@ function preparePart(part: Part, table: StringTable): PreparedPart {
  * else the table holds.
  */
 function joinPrepared(parts: readonly PreparedPart[], table: StringTable): IndexContent {
+  const sizes = { packages: parts.length, provides: 0, requires: 0, files: 0, blobBytes: 0 };
+  for (const part of parts) {
+    sizes.provides += part.provFlags.length;
+    sizes.requires += part.reqFlags.length;
+    sizes.files += part.files.hashes.length;
+    sizes.blobBytes += part.files.blob.length;
+  }
+  const c = allocateContent(sizes);
   const local = new Int32Array(table.strings.length).fill(-1);
-  const strings: string[] = [];
   const localId = (id: number): number => {
     let mapped = local[id]!;
     if (mapped < 0) {
-      mapped = local[id] = strings.length;
-      strings.push(table.strings[id]!);
+      mapped = local[id] = c.strings.length;
+      c.strings.push(table.strings[id]!);
     }
     return mapped;
   };
-  const n = parts.length;
-  let provides = 0;
-  let requires = 0;
-  let fileCount = 0;
-  let blobBytes = 0;
-  for (const part of parts) {
-    provides += part.provFlags.length;
-    requires += part.reqFlags.length;
-    fileCount += part.files.hashes.length;
-    blobBytes += part.files.blob.length;
-  }
-  const name = new Int32Array(n);
-  const arch = new Int32Array(n);
-  const evr = new Int32Array(n);
-  const provStart = new Int32Array(n + 1);
-  const reqStart = new Int32Array(n + 1);
-  const fileStart = new Int32Array(n + 1);
-  const provName = new Int32Array(provides);
-  const provEvr = new Int32Array(provides);
-  const provFlags = new Uint8Array(provides);
-  const reqName = new Int32Array(requires);
-  const reqEvr = new Int32Array(requires);
-  const reqFlags = new Uint8Array(requires);
-  const blob = Buffer.allocUnsafe(blobBytes);
-  const offsets = new Int32Array(fileCount + 1);
-  const hashes = new Uint32Array(fileCount);
   let p = 0;
   let r = 0;
   let f = 0;
   let byte = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     const { ids } = part;
-    name[i] = localId(ids[0]!);
-    arch[i] = localId(ids[1]!);
-    evr[i] = localId(ids[2]!);
+    c.name[i] = localId(ids[0]!);
+    c.arch[i] = localId(ids[1]!);
+    c.evr[i] = localId(ids[2]!);
     let at = 3;
     for (let k = 0; k < part.provFlags.length; k++, p++, at += 2) {
-      provName[p] = localId(ids[at]!);
-      provEvr[p] = ids[at + 1]! < 0 ? -1 : localId(ids[at + 1]!);
-      provFlags[p] = part.provFlags[k]!;
+      c.provName[p] = localId(ids[at]!);
+      c.provEvr[p] = ids[at + 1]! < 0 ? -1 : localId(ids[at + 1]!);
+      c.provFlags[p] = part.provFlags[k]!;
     }
     for (let k = 0; k < part.reqFlags.length; k++, r++, at += 2) {
-      reqName[r] = localId(ids[at]!);
-      reqEvr[r] = ids[at + 1]! < 0 ? -1 : localId(ids[at + 1]!);
-      reqFlags[r] = part.reqFlags[k]!;
+      c.reqName[r] = localId(ids[at]!);
+      c.reqEvr[r] = ids[at + 1]! < 0 ? -1 : localId(ids[at + 1]!);
+      c.reqFlags[r] = part.reqFlags[k]!;
     }
-    const files = part.files;
-    files.blob.copy(blob, byte);
-    hashes.set(files.hashes, f);
-    for (let k = 0; k < files.hashes.length; k++) offsets[f + k] = byte + files.offsets[k]!;
-    f += files.hashes.length;
-    byte += files.blob.length;
-    provStart[i + 1] = p;
-    reqStart[i + 1] = r;
-    fileStart[i + 1] = f;
+    byte = appendFiles(c.files, f, byte, part.files);
+    f += part.files.hashes.length;
+    c.provStart[i + 1] = p;
+    c.reqStart[i + 1] = r;
+    c.fileStart[i + 1] = f;
   }
-  offsets[fileCount] = byte;
-  return {
-    strings,
-    count: n,
-    name,
-    arch,
-    evr,
-    provStart,
-    provName,
-    provFlags,
-    provEvr,
-    reqStart,
-    reqName,
-    reqFlags,
-    reqEvr,
-    fileStart,
-    files: { blob, offsets, hashes },
-  };
+  c.files.offsets[sizes.files] = byte;
+  return c;
 }
 
 /** Joins package parts (in metadata order) into index content with one shared string table. */

@@ -62,6 +62,49 @@ export interface IndexContent extends Omit<RepoPackages, 'files' | 'whatStart' |
   readonly files: IndexFiles;
 }
 
+/** Totals of an index about to be filled in. */
+export interface ContentSizes {
+  readonly packages: number;
+  readonly provides: number;
+  readonly requires: number;
+  readonly files: number;
+  readonly blobBytes: number;
+}
+
+/** Index content with every table allocated for `sizes`, and no strings yet: filled in package order by its maker. */
+export function allocateContent(sizes: ContentSizes): IndexContent & { readonly strings: string[] } {
+  const n = sizes.packages;
+  return {
+    strings: [],
+    count: n,
+    name: new Int32Array(n),
+    arch: new Int32Array(n),
+    evr: new Int32Array(n),
+    provStart: new Int32Array(n + 1),
+    provName: new Int32Array(sizes.provides),
+    provFlags: new Uint8Array(sizes.provides),
+    provEvr: new Int32Array(sizes.provides),
+    reqStart: new Int32Array(n + 1),
+    reqName: new Int32Array(sizes.requires),
+    reqFlags: new Uint8Array(sizes.requires),
+    reqEvr: new Int32Array(sizes.requires),
+    fileStart: new Int32Array(n + 1),
+    files: {
+      blob: Buffer.allocUnsafe(sizes.blobBytes),
+      offsets: new Int32Array(sizes.files + 1),
+      hashes: new Uint32Array(sizes.files),
+    },
+  };
+}
+
+/** Copies one package's paths into `into` at path `f` and byte `byte`; returns the byte position after them. */
+export function appendFiles(into: IndexFiles, f: number, byte: number, files: IndexFiles): number {
+  files.blob.copy(into.blob, byte);
+  into.hashes.set(files.hashes, f);
+  for (let k = 0; k < files.hashes.length; k++) into.offsets[f + k] = byte + files.offsets[k]!;
+  return byte + files.blob.length;
+}
+
 /** 32-bit FNV-1a over bytes. */
 export function fnv1a(bytes: Uint8Array, start = 0, end = bytes.length): number {
   let hash = 0x811c9dc5;

@@ -8,8 +8,8 @@
  * re-interns 3,000 parts.
  */
 import type { PackageRecord } from '../repo/index.js';
-import type { IndexContent, IndexTables } from './dependency-index-format.js';
-import { indexFiles, radixOrder } from './dependency-index-format.js';
+import type { IndexContent, IndexFiles, IndexTables } from './dependency-index-format.js';
+import { allocateContent, appendFiles, indexFiles, radixOrder } from './dependency-index-format.js';
 
 /** A package's part as the extension stores it: [name, arch, evr, provides, requires, file paths]. */
 export type PartDep = [string, number, string];
@@ -52,46 +52,41 @@ export function patchIndexContent(
   partOf: (record: PackageRecord) => Part,
 ): IndexContent {
   const n = records.length;
-  const positions = new Int32Array(n);
-  const fresh = new Map<number, Part>();
-  let provides = 0;
-  let requires = 0;
-  let fileCount = 0;
   const old = pathsByPackage(previous);
-  const freshFiles = new Map<number, ReturnType<typeof indexFiles>>();
-  let blobBytes = 0;
+  // Per record: its package number in the previous index, or -1 and its part's decoded files.
+  const positions = new Int32Array(n);
+  const fresh = new Map<number, { part: Part; files: IndexFiles }>();
+  const sizes = { packages: n, provides: 0, requires: 0, files: 0, blobBytes: 0 };
   for (let i = 0; i < n; i++) {
     const j = indexOf(records[i]!);
     if (j !== undefined && j >= 0 && j < previous.count) {
       positions[i] = j;
-      provides += previous.provStart[j + 1]! - previous.provStart[j]!;
-      requires += previous.reqStart[j + 1]! - previous.reqStart[j]!;
-      const first = old.fileStart[j]!;
-      const end = old.fileStart[j + 1]!;
-      fileCount += end - first;
-      blobBytes += byteEnd(old, previous, j) - byteStart(old, previous, j);
+      sizes.provides += previous.provStart[j + 1]! - previous.provStart[j]!;
+      sizes.requires += previous.reqStart[j + 1]! - previous.reqStart[j]!;
+      sizes.files += old.fileStart[j + 1]! - old.fileStart[j]!;
+      sizes.blobBytes += byteEnd(old, previous, j) - byteStart(old, previous, j);
       continue;
     }
     positions[i] = -1;
     const part = partOf(records[i]!);
-    fresh.set(i, part);
     const files = indexFiles(part[5]);
-    freshFiles.set(i, files);
-    provides += part[3].length;
-    requires += part[4].length;
-    fileCount += files.hashes.length;
-    blobBytes += files.blob.length;
+    fresh.set(i, { part, files });
+    sizes.provides += part[3].length;
+    sizes.requires += part[4].length;
+    sizes.files += files.hashes.length;
+    sizes.blobBytes += files.blob.length;
   }
+  const c = allocateContent(sizes);
+  const { blob, offsets, hashes } = c.files;
 
   // Strings in order of first use, as joining every part would number them.
   const oldStrings = previous.strings;
   const oldToNew = new Int32Array(oldStrings.length).fill(-1);
-  const strings: string[] = [];
   const mapOld = (id: number): number => {
     let mapped = oldToNew[id]!;
     if (mapped < 0) {
-      mapped = oldToNew[id] = strings.length;
-      strings.push(oldStrings[id]!);
+      mapped = oldToNew[id] = c.strings.length;
+      c.strings.push(oldStrings[id]!);
     }
     return mapped;
   };
@@ -103,28 +98,13 @@ export function patchIndexContent(
     if (id !== undefined) return mapOld(id);
     let mapped = newIds.get(text);
     if (mapped === undefined) {
-      mapped = strings.length;
-      strings.push(text);
+      mapped = c.strings.length;
+      c.strings.push(text);
       newIds.set(text, mapped);
     }
     return mapped;
   };
 
-  const name = new Int32Array(n);
-  const arch = new Int32Array(n);
-  const evr = new Int32Array(n);
-  const provStart = new Int32Array(n + 1);
-  const reqStart = new Int32Array(n + 1);
-  const fileStart = new Int32Array(n + 1);
-  const provName = new Int32Array(provides);
-  const provEvr = new Int32Array(provides);
-  const provFlags = new Uint8Array(provides);
-  const reqName = new Int32Array(requires);
-  const reqEvr = new Int32Array(requires);
-  const reqFlags = new Uint8Array(requires);
-  const blob = Buffer.allocUnsafe(blobBytes);
-  const offsets = new Int32Array(fileCount + 1);
-  const hashes = new Uint32Array(fileCount);
   let p = 0;
   let r = 0;
   let f = 0;
@@ -132,20 +112,20 @@ export function patchIndexContent(
   for (let i = 0; i < n; i++) {
     const j = positions[i]!;
     if (j >= 0) {
-      name[i] = mapOld(previous.name[j]!);
-      arch[i] = mapOld(previous.arch[j]!);
-      evr[i] = mapOld(previous.evr[j]!);
+      c.name[i] = mapOld(previous.name[j]!);
+      c.arch[i] = mapOld(previous.arch[j]!);
+      c.evr[i] = mapOld(previous.evr[j]!);
       for (let k = previous.provStart[j]!; k < previous.provStart[j + 1]!; k++, p++) {
-        provName[p] = mapOld(previous.provName[k]!);
+        c.provName[p] = mapOld(previous.provName[k]!);
         const e = previous.provEvr[k]!;
-        provEvr[p] = e < 0 ? -1 : mapOld(e);
-        provFlags[p] = previous.provFlags[k]!;
+        c.provEvr[p] = e < 0 ? -1 : mapOld(e);
+        c.provFlags[p] = previous.provFlags[k]!;
       }
       for (let k = previous.reqStart[j]!; k < previous.reqStart[j + 1]!; k++, r++) {
-        reqName[r] = mapOld(previous.reqName[k]!);
+        c.reqName[r] = mapOld(previous.reqName[k]!);
         const e = previous.reqEvr[k]!;
-        reqEvr[r] = e < 0 ? -1 : mapOld(e);
-        reqFlags[r] = previous.reqFlags[k]!;
+        c.reqEvr[r] = e < 0 ? -1 : mapOld(e);
+        c.reqFlags[r] = previous.reqFlags[k]!;
       }
       const start = byteStart(old, previous, j);
       const end = byteEnd(old, previous, j);
@@ -156,48 +136,30 @@ export function patchIndexContent(
       }
       byte += end - start;
     } else {
-      const [partName, partArch, partEvr, partProvides, partRequires] = fresh.get(i)!;
-      name[i] = mapText(partName);
-      arch[i] = mapText(partArch);
-      evr[i] = mapText(partEvr);
+      const { part, files } = fresh.get(i)!;
+      const [partName, partArch, partEvr, partProvides, partRequires] = part;
+      c.name[i] = mapText(partName);
+      c.arch[i] = mapText(partArch);
+      c.evr[i] = mapText(partEvr);
       for (const [depName, depFlags, depEvr] of partProvides) {
-        provName[p] = mapText(depName);
-        provEvr[p] = depFlags ? mapText(depEvr) : -1;
-        provFlags[p++] = depFlags;
+        c.provName[p] = mapText(depName);
+        c.provEvr[p] = depFlags ? mapText(depEvr) : -1;
+        c.provFlags[p++] = depFlags;
       }
       for (const [depName, depFlags, depEvr] of partRequires) {
-        reqName[r] = mapText(depName);
-        reqEvr[r] = depFlags ? mapText(depEvr) : -1;
-        reqFlags[r++] = depFlags;
+        c.reqName[r] = mapText(depName);
+        c.reqEvr[r] = depFlags ? mapText(depEvr) : -1;
+        c.reqFlags[r++] = depFlags;
       }
-      const files = freshFiles.get(i)!;
-      files.blob.copy(blob, byte);
-      hashes.set(files.hashes, f);
-      for (let k = 0; k < files.hashes.length; k++, f++) offsets[f] = byte + files.offsets[k]!;
-      byte += files.blob.length;
+      byte = appendFiles(c.files, f, byte, files);
+      f += files.hashes.length;
     }
-    provStart[i + 1] = p;
-    reqStart[i + 1] = r;
-    fileStart[i + 1] = f;
+    c.provStart[i + 1] = p;
+    c.reqStart[i + 1] = r;
+    c.fileStart[i + 1] = f;
   }
-  offsets[fileCount] = byte;
-  return {
-    strings,
-    count: n,
-    name,
-    arch,
-    evr,
-    provStart,
-    provName,
-    provFlags,
-    provEvr,
-    reqStart,
-    reqName,
-    reqFlags,
-    reqEvr,
-    fileStart,
-    files: { blob, offsets, hashes },
-  };
+  offsets[sizes.files] = byte;
+  return c;
 }
 
 /** Byte range of package j's paths in the previous blob (empty for a package without files). */

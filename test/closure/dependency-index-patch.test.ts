@@ -18,11 +18,11 @@ import {
   encodePackagePart,
 } from '../../src/closure/index.js';
 import { indexRepository, updateRepodata, type ExtensionInput } from '../../src/repo/index.js';
-import type { PackageRecord } from '../../src/repo/package-record.js';
 import type { RpmPackage } from '../../src/rpm/package.js';
 import { readRpmFile } from '../../src/rpm/rpm-file-reader.js';
 import { buildRpms, type BuiltRpm } from '../helpers/rpm-factory.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { partRecords } from './part-records.js';
 
 let work: string;
 let rpms: BuiltRpm[];
@@ -74,20 +74,6 @@ beforeAll(async () => {
 
 const decoder = new TextDecoder();
 
-/** Records standing for packages: only identity and the part matter to the patch. */
-function recordsOf(set: readonly RpmPackage[]): PackageRecord[] {
-  return set.map((model) => ({
-    href: `${model.name}.rpm`,
-    size: 0,
-    mtimeMs: 0,
-    pkgid: model.checksum.value,
-    primary: new Uint8Array(0),
-    filelists: new Uint8Array(0),
-    other: new Uint8Array(0),
-    parts: { ferry_depindex: encodePackagePart(model) },
-  }));
-}
-
 function fullIndex(set: readonly RpmPackage[]): Buffer {
   return encodeDependencyIndex(indexContentFromParts(set.map((model) => encodePackagePart(model))), 'f00d');
 }
@@ -109,7 +95,7 @@ describe('dependency index patch', () => {
     const previousSet = before.map((i) => models[i]!);
     const nextSet = after.map((i) => models[i]!);
     const { tables } = decodeIndexTables(fullIndex(previousSet), '(previous)');
-    const records = recordsOf(nextSet);
+    const records = partRecords(nextSet);
     const positions = new Map(records.map((record, i) => [record, before.indexOf(after[i]!)]));
 
     const patched = patchIndexContent(

@@ -29,6 +29,7 @@ import { exec } from '../../src/util/exec.js';
 import { buildRpms, type BuiltRpm } from '../helpers/rpm-factory.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { pairsOf } from './dnf-repoclosure.js';
+import { partRecords } from './part-records.js';
 
 let work: string;
 let rpms: BuiltRpm[];
@@ -193,16 +194,7 @@ describe('dependency index', () => {
 
   it('builds the same bytes build after build in one process as a fresh extension does', async () => {
     const models = await Promise.all([...rpms, ...extra].map((rpm) => readRpmFile(rpm.path)));
-    const records = models.map((model) => ({
-      href: `${model.name}.rpm`,
-      size: 0,
-      mtimeMs: 0,
-      pkgid: model.checksum.value,
-      primary: new Uint8Array(0),
-      filelists: new Uint8Array(0),
-      other: new Uint8Array(0),
-      parts: { [DEPENDENCY_INDEX_TYPE]: encodePackagePart(model) },
-    }));
+    const records = partRecords(models);
     const build = (extension: ReturnType<typeof dependencyIndexExtension>, set: typeof records) =>
       extension.build({
         records: set,
