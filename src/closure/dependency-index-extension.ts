@@ -5,7 +5,7 @@
  * packages), and the writer joins all parts into one index file listed in
  * repomd.xml as `ferry_depindex`, tied to the primary file of the same run.
  */
-import type { ExtensionInput, RepodataExtension } from '../repo/index.js';
+import type { ExtensionInput, PackageRecord, RepodataExtension } from '../repo/index.js';
 import type { RpmPackage } from '../rpm/index.js';
 import {
   allocateContent,
@@ -227,27 +227,39 @@ export function dependencyIndexExtension(): RepodataExtension {
     compress: false,
     packagePart: (pkg: RpmPackage) => encodePackagePart(pkg),
     build: async (input) => {
-      const patched = await patchedIndex(input);
-      if (patched) return layoutIndex(indexBody(patched), await input.primaryChecksum);
-      if (input.records.some((record) => record.parts[DEPENDENCY_INDEX_TYPE] === undefined)) {
-        // Records from a cache written without this extension: derive the parts from the models.
-        const parts = (await input.packages()).map((pkg) => encodePackagePart(pkg));
-        return encodeDependencyIndex(indexContentFromParts(parts), await input.primaryChecksum);
-      }
       if (prepared.size > MAX_PREPARED_PARTS || table.strings.length > MAX_TABLE_STRINGS) {
         table = new StringTable();
         prepared = new Map();
       }
-      const parts = input.records.map((record) => {
+      const prepare = (record: PackageRecord): PreparedPart => {
         let part = prepared.get(record.pkgid);
         if (!part) {
           part = preparePart(decodePart(record.parts[DEPENDENCY_INDEX_TYPE]!), table);
           prepared.set(record.pkgid, part);
         }
         return part;
-      });
+      };
+      // Most parts not prepared by this process yet (a command, a chaser's first snapshot): patching
+      // the base's index beats preparing them all. Once they are prepared, joining them is cheaper.
+      const unprepared = input.records.filter((record) => !prepared.has(record.pkgid)).length;
+      if (unprepared * 8 > input.records.length) {
+        const patched = await patchedIndex(input);
+        if (patched) {
+          // Prepared when the process is idle (a chaser between builds), so its next build joins;
+          // the timer never keeps a one-shot command alive.
+          setTimeout(() => {
+            for (const record of input.records) if (record.parts[DEPENDENCY_INDEX_TYPE]) prepare(record);
+          }, 0).unref();
+          return layoutIndex(indexBody(patched), await input.primaryChecksum);
+        }
+      }
+      if (input.records.some((record) => record.parts[DEPENDENCY_INDEX_TYPE] === undefined)) {
+        // Records from a cache written without this extension: derive the parts from the models.
+        const parts = (await input.packages()).map((pkg) => encodePackagePart(pkg));
+        return encodeDependencyIndex(indexContentFromParts(parts), await input.primaryChecksum);
+      }
       // The body first: the primary file is still being compressed meanwhile.
-      const body = indexBody(joinPrepared(parts, table));
+      const body = indexBody(joinPrepared(input.records.map(prepare), table));
       return layoutIndex(body, await input.primaryChecksum);
     },
   };
