@@ -381,12 +381,14 @@ export async function writeRepodata(
   }
 }
 
-/** Writes `pieces` one after another into a new file (gathered writes, no joined copy). */
+/**
+ * Writes `pieces` one after another into a new file: one gathered write, no
+ * joined copy (libuv splits lists longer than IOV_MAX and finishes short writes).
+ */
 async function writePieces(path: string, pieces: readonly Uint8Array[]): Promise<void> {
   const handle = await open(path, 'w');
   try {
-    // writev takes at most IOV_MAX (1024) buffers per call on Linux; larger lists go in batches.
-    for (let i = 0; i < pieces.length; i += 1024) await handle.writev(pieces.slice(i, i + 1024));
+    await handle.writev([...pieces]);
   } finally {
     await handle.close();
   }
