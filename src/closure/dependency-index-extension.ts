@@ -210,11 +210,13 @@ async function patchedIndex(input: ExtensionInput): Promise<IndexContent | undef
 /**
  * The extension to pass to src/repo's indexRepository / updateRepodata /
  * writeRepodata so the written repodata carries a dependency index.
+ * `oneShot`: the process writes one repodata and ends (a command), so no
+ * work is done ahead for a next build.
  *
  * @example
  *   await indexRepository(dir, { extensions: [dependencyIndexExtension()] });
  */
-export function dependencyIndexExtension(): RepodataExtension {
+export function dependencyIndexExtension(options: { readonly oneShot?: boolean } = {}): RepodataExtension {
   // Prepared parts by package checksum, kept between builds of one process: a chaser publishing
   // snapshot after snapshot prepares only the new package's part (a part is a function of the
   // package file, so its checksum identifies it). Strings of parts no longer used stay in the
@@ -245,11 +247,13 @@ export function dependencyIndexExtension(): RepodataExtension {
       if (unprepared * 8 > input.records.length) {
         const patched = await patchedIndex(input);
         if (patched) {
-          // Prepared when the process is idle (a chaser between builds), so its next build joins;
-          // the timer never keeps a one-shot command alive.
-          setTimeout(() => {
-            for (const record of input.records) if (record.parts[DEPENDENCY_INDEX_TYPE]) prepare(record);
-          }, 0).unref();
+          // Prepared when the process is idle (a chaser between builds), so its next build joins.
+          // A command has no next build: the timer would only run in its I/O waits.
+          if (!options.oneShot) {
+            setTimeout(() => {
+              for (const record of input.records) if (record.parts[DEPENDENCY_INDEX_TYPE]) prepare(record);
+            }, 0).unref();
+          }
           return layoutIndex(indexBody(patched), await input.primaryChecksum);
         }
       }

@@ -30,6 +30,8 @@ export interface IndexOptions {
   /** Seconds since the epoch for repomd timestamps and revision (default: now). */
   readonly now?: number;
   readonly revision?: string;
+  /** The process ends after this call (a command): keep nothing in memory (see WriteRepodataOptions). */
+  readonly oneShot?: boolean;
 }
 
 export interface IndexResult {
@@ -138,6 +140,7 @@ export async function indexRepository(repoDir: string, options: IndexOptions = {
     ...(options.compressionLevel === undefined ? {} : { compressionLevel: options.compressionLevel }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.revision === undefined ? {} : { revision: options.revision }),
+    ...(options.oneShot === undefined ? {} : { oneShot: options.oneShot }),
   });
   return { written: true, packages: records.length, ...base, repodata };
 }

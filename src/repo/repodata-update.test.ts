@@ -201,6 +201,12 @@ describe('updateRepodata (the chaser publishing a snapshot)', () => {
     expect([fromMemory.previous, fromDisk.previous]).toEqual(['cache', 'cache']);
     expect(fromMemory.repodata.blocksReused).toBe(fromDisk.repodata.blocksReused);
     expect(await checksums(next)).toEqual(expected);
+
+    // A one-shot run (a command) keeps nothing; the same run without it is remembered.
+    await indexRepository(previous, { now: NOW, oneShot: true });
+    expect(recallWritten(previous)).toBeUndefined();
+    await indexRepository(previous, { now: NOW });
+    expect(recallWritten(previous)).toBeDefined();
   });
 
   it('refuses a broken added package and writes nothing', async () => {

@@ -36,6 +36,8 @@ export interface UpdateRepodataOptions {
   readonly revision?: string;
   /** repoDir was just made by the caller (a staged snapshot): see WriteRepodataOptions. */
   readonly freshRepoDir?: boolean;
+  /** The process ends after this call: keep nothing in memory (see WriteRepodataOptions). */
+  readonly oneShot?: boolean;
 }
 
 export interface UpdateRepodataResult {
@@ -113,6 +115,7 @@ export async function updateRepodata(options: UpdateRepodataOptions): Promise<Up
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.revision === undefined ? {} : { revision: options.revision }),
     ...(options.freshRepoDir === undefined ? {} : { freshRepoDir: options.freshRepoDir }),
+    ...(options.oneShot === undefined ? {} : { oneShot: options.oneShot }),
   });
   return {
     packages: records.length,

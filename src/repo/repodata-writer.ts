@@ -86,6 +86,11 @@ export interface WriteRepodataOptions {
   readonly rules?: Partial<RecordRules>;
   /** repoDir was just made by the caller: skip looking for work directories of killed runs. */
   readonly freshRepoDir?: boolean;
+  /**
+   * The process ends after this write (a command): keep nothing in memory for a later update in
+   * the same process (see written-repodata.ts), which only costs a one-shot run time.
+   */
+  readonly oneShot?: boolean;
   /** Parses records without a model back into models (for ExtensionInput.packages). */
   readonly parseRecords?: (records: readonly PackageRecord[]) => Promise<RpmPackage[]>;
 }
@@ -367,7 +372,9 @@ export async function writeRepodata(
     written.push(writeFile(join(workDir, 'repomd.xml'), renderRepomd({ revision, records: repomd })));
     await Promise.all(written);
     await commitRepodata(repoDir, workDir);
-    rememberWritten(repoDir, { repomd: { revision, records: repomd }, cachePieces, cacheSize, files });
+    if (!options.oneShot) {
+      rememberWritten(repoDir, { repomd: { revision, records: repomd }, cachePieces, cacheSize, files });
+    }
     return {
       repomd,
       revision,
