@@ -5,7 +5,7 @@
  * way, slower), otherwise nothing.
  */
 import { readRepodata, readRepomd } from './repodata-reader.js';
-import { decodeCache, loadCache, type LoadedCache } from './repodata-cache.js';
+import { loadCache, type LoadedCache } from './repodata-cache.js';
 import { recallWritten } from './written-repodata.js';
 import {
   recordFromPackage,
@@ -68,9 +68,7 @@ export async function loadPreviousMetadata(
     return NONE;
   }
   const notes: string[] = [];
-  const cache = remembered
-    ? decodeCache(remembered.cache(), repoDir, remembered.files, repomd)
-    : await loadCache(repoDir, repomd);
+  const cache = remembered ? remembered.loadCache(repoDir) : await loadCache(repoDir, repomd);
   if (cache) {
     const mismatch = cacheMatches(cache, repomd, options);
     if (mismatch === undefined)

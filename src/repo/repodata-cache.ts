@@ -46,11 +46,55 @@ export interface CacheHeader {
   readonly count: number;
 }
 
-/** A region of fragments (one per metadata kind or part type) with each record's start offset. */
+/**
+ * A region of fragments (one per metadata kind or part type, and the table
+ * of entries): every record's bytes one after another. Read from a file it
+ * is one buffer; kept in memory after a write it is the pieces that were
+ * written (slices of older regions and new fragments), never joined.
+ */
 export interface CacheRegion {
-  readonly data: Buffer;
-  /** Offsets of record i's fragment: [starts[i], starts[i + 1]). */
+  /** The region's bytes as consecutive segments; a record's fragment never spans two. */
+  readonly segments: readonly Uint8Array[];
+  /** Offset of each segment in the region, and the region's length last. */
+  readonly segmentStarts: Float64Array;
+  /** Offsets of record i's fragment in the region: [starts[i], starts[i + 1]). */
   readonly starts: Float64Array;
+}
+
+function singleSegment(data: Uint8Array, starts: Float64Array): CacheRegion {
+  return { segments: [data], segmentStarts: Float64Array.of(0, data.length), starts };
+}
+
+/** Index of the segment holding region offset `at` (the last one that starts at or before it). */
+function segmentAt(region: CacheRegion, at: number): number {
+  const starts = region.segmentStarts;
+  let low = 0;
+  let high = region.segments.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >>> 1;
+    if (starts[mid]! <= at) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/** Region bytes [from, to) as slices of its segments, appended to `out` (nothing for an empty range). */
+function regionSlices(region: CacheRegion, from: number, to: number, out: Uint8Array[]): void {
+  if (to <= from) return;
+  for (let s = segmentAt(region, from); from < to; s++) {
+    const base = region.segmentStarts[s]!;
+    const end = Math.min(to, region.segmentStarts[s + 1]!);
+    out.push(region.segments[s]!.subarray(from - base, end - base));
+    from = end;
+  }
+}
+
+/** Record `index`'s fragment of a region (one slice: fragments never span segments). */
+function fragmentAt(region: CacheRegion, index: number): Uint8Array {
+  const from = region.starts[index]!;
+  const s = region.segments.length === 1 ? 0 : segmentAt(region, from);
+  const base = region.segmentStarts[s]!;
+  return region.segments[s]!.subarray(from - base, region.starts[index + 1]! - base);
 }
 
 /** A cache read back from disk. Its records carry `origin` pointing at it. */
@@ -80,8 +124,7 @@ class CachedRecord implements PackageRecord {
   ) {}
 
   private slice(region: string): Uint8Array {
-    const { data, starts } = this.origin.cache.regions[region]!;
-    return data.subarray(starts[this.origin.index], starts[this.origin.index + 1]);
+    return fragmentAt(this.origin.cache.regions[region]!, this.origin.index);
   }
 
   get primary(): Uint8Array {
@@ -126,7 +169,7 @@ export function regionPieces(records: readonly PackageRecord[], region: string):
       continue;
     }
     const cached = run.cache.regions[region]!;
-    pieces.push(cached.data.subarray(cached.starts[run.index], cached.starts[run.index + run.length]));
+    regionSlices(cached, cached.starts[run.index]!, cached.starts[run.index + run.length]!, pieces);
   }
   return pieces;
 }
@@ -173,36 +216,117 @@ function tableEntry(record: PackageRecord, regions: readonly string[]): Buffer {
   return entry;
 }
 
+/** The cache of a write: the file as pieces, and the same cache in memory for a next update. */
+export interface EncodedCache {
+  /** The file's bytes as buffers to write one after another. */
+  readonly pieces: readonly Uint8Array[];
+  readonly size: number;
+  /**
+   * The cache as decodeCache would read it back from the file, made from
+   * the pieces without copying them (its records point at it, `repoDir` is
+   * where the repository is now).
+   */
+  load(repoDir: string, files?: Readonly<Record<MetadataKind, Buffer>>, repomd?: Repomd): LoadedCache;
+}
+
+/** Segments a region kept in memory may have before they are joined into one buffer. */
+const MAX_SEGMENTS = 64;
+
 /**
  * The cache as a list of buffers to write one after another. Neither the
  * fragments nor the table entries of unchanged runs are copied in memory:
  * they are slices of the cache they were read from (when its part types are
  * the same).
  */
-export function encodeCache(header: CacheHeader, records: readonly PackageRecord[]): Uint8Array[] {
+export function encodeCache(header: CacheHeader, records: readonly PackageRecord[]): EncodedCache {
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const regions = regionNames(header.partTypes);
   const sameLayout = (cache: LoadedCache): boolean =>
     cache.header.partTypes.length === header.partTypes.length &&
     cache.header.partTypes.every((type, i) => type === header.partTypes[i]);
   const table: Uint8Array[] = [];
+  const entryStarts = new Float64Array(records.length + 1);
   for (const run of cachedRuns(records, sameLayout)) {
     if (!run.cache) {
-      table.push(tableEntry(records[run.start]!, regions));
+      const entry = tableEntry(records[run.start]!, regions);
+      table.push(entry);
+      entryStarts[run.start + 1] = entryStarts[run.start]! + entry.length;
       continue;
     }
-    const { data, starts } = run.cache.table;
-    table.push(data.subarray(starts[run.index], starts[run.index + run.length]));
+    const old = run.cache.table.starts;
+    regionSlices(run.cache.table, old[run.index]!, old[run.index + run.length]!, table);
+    for (let k = 1; k <= run.length; k++) {
+      entryStarts[run.start + k] = entryStarts[run.start]! + (old[run.index + k]! - old[run.index]!);
+    }
   }
-  const tableSize = table.reduce((sum, piece) => sum + piece.length, 0);
+  const tableSize = entryStarts[records.length]!;
   const head = Buffer.allocUnsafe(MAGIC.length + 8 + json.length);
   let at = MAGIC.copy(head, 0);
   at = head.writeUInt32BE(json.length, at);
   at += json.copy(head, at);
   head.writeUInt32BE(tableSize, at);
-  const out: Uint8Array[] = [head, ...table];
-  for (const region of regions) out.push(...regionPieces(records, region));
-  return out;
+  const regionPieceLists = regions.map((region) => regionPieces(records, region));
+  const pieces: Uint8Array[] = [head, ...table];
+  for (const list of regionPieceLists) pieces.push(...list);
+  return {
+    pieces,
+    size: pieces.reduce((sum, piece) => sum + piece.length, 0),
+    load: (repoDir, files, repomd) => {
+      const loadedRecords = new Array<PackageRecord>(records.length);
+      const loaded: LoadedCache = {
+        header,
+        records: loadedRecords,
+        repoDir,
+        regions: Object.fromEntries(
+          regions.map((region, r) => [
+            region,
+            segmentedRegion(regionPieceLists[r]!, fragmentStarts(records, region)),
+          ]),
+        ),
+        table: segmentedRegion(table, entryStarts),
+        ...(files ? { files } : {}),
+        ...(repomd ? { repomd } : {}),
+      };
+      records.forEach((record, index) => {
+        const blockEnd = record.blockEnd ?? endsBlock(record.pkgid, record.href);
+        const origin = { cache: loaded, index };
+        loadedRecords[index] = new CachedRecord(
+          record.href,
+          record.size,
+          record.mtimeMs,
+          record.pkgid,
+          blockEnd,
+          origin,
+        );
+      });
+      return loaded;
+    },
+  };
+}
+
+/** Offsets of every record's fragment in a region made of the records' fragments in order. */
+function fragmentStarts(records: readonly PackageRecord[], region: string): Float64Array {
+  const starts = new Float64Array(records.length + 1);
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    const origin = record.origin as { cache: LoadedCache; index: number } | undefined;
+    const cached = origin?.cache.regions[region];
+    const length = cached
+      ? cached.starts[origin.index + 1]! - cached.starts[origin.index]!
+      : fragmentOf(record, region).length;
+    starts[i + 1] = starts[i]! + length;
+  }
+  return starts;
+}
+
+/** A region made of pieces (joined into one buffer when there are too many of them). */
+function segmentedRegion(pieces: readonly Uint8Array[], starts: Float64Array): CacheRegion {
+  const segments = pieces.filter((piece) => piece.length > 0);
+  if (segments.length === 0) return singleSegment(new Uint8Array(0), starts);
+  if (segments.length > MAX_SEGMENTS) return singleSegment(Buffer.concat(segments), starts);
+  const segmentStarts = new Float64Array(segments.length + 1);
+  for (let i = 0; i < segments.length; i++) segmentStarts[i + 1] = segmentStarts[i]! + segments[i]!.length;
+  return { segments, segmentStarts, starts };
 }
 
 /** Thrown inside decodeCache; callers treat any failure as "no usable cache". */
@@ -251,7 +375,7 @@ export function decodeCache(
       records,
       repoDir,
       regions,
-      table: { data: buf.subarray(tableStart, tableEnd), starts: entryStarts },
+      table: singleSegment(buf.subarray(tableStart, tableEnd), entryStarts),
       ...(files ? { files } : {}),
       ...(repomd ? { repomd } : {}),
     };
@@ -283,7 +407,7 @@ export function decodeCache(
     for (let r = 0; r < names.length; r++) {
       const length = starts[r]![count]!;
       need(buf, at, length);
-      regions[names[r]!] = { data: buf.subarray(at, at + length), starts: starts[r]! };
+      regions[names[r]!] = singleSegment(buf.subarray(at, at + length), starts[r]!);
       at += length;
     }
     return at === buf.length ? cache : undefined;

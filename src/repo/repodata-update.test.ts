@@ -209,6 +209,51 @@ describe('updateRepodata (the chaser publishing a snapshot)', () => {
     expect(recallWritten(previous)).toBeDefined();
   });
 
+  it('chains in-memory updates snapshot after snapshot with the bytes of a full run', async () => {
+    // Each snapshot starts from the one written just before (kept in memory as the pieces it was
+    // written from, regions split in more and more segments until they are joined): 40 in a row.
+    const encoder = new TextEncoder();
+    const extension: RepodataExtension = {
+      type: 'test-names',
+      fileName: 'names.txt',
+      packagePart: (pkg) => encoder.encode(`${pkg.name}\n`),
+      build: ({ records }) =>
+        encoder.encode(records.map((r) => new TextDecoder().decode(r.parts['test-names'])).join('')),
+    };
+    const candidates = rpms.slice(0, 120);
+    let members = candidates.slice(0, 100);
+    let previous = await repoWith('chain-0', members);
+    await indexRepository(previous, { now: NOW, extensions: [extension] });
+    for (let step = 1; step <= 40; step++) {
+      // One package out, another in (from the far end of the pool, so runs break in new places).
+      const out = members[(step * 37) % members.length]!;
+      const spare = candidates.filter((rpm) => !members.includes(rpm));
+      const added = spare[(step * 11) % spare.length]!;
+      members = [...members.filter((rpm) => rpm !== out), added];
+      const next = join(work, `chain-${step}`);
+      await mkdir(next);
+      for (const rpm of members) {
+        await link(rpm === added ? rpm.path : join(previous, rpm.fileName), join(next, rpm.fileName));
+      }
+      expect(recallWritten(previous)).toBeDefined();
+      const result = await updateRepodata({
+        repoDir: next,
+        base: previous,
+        add: [added.fileName],
+        remove: [out.fileName],
+        extensions: [extension],
+        now: NOW,
+      });
+      expect([result.previous, result.added, result.removed, result.packages]).toEqual(['cache', 1, 1, 100]);
+      if (step % 8 === 0) {
+        const reference = await repoWith(`chain-${step}-full`, members);
+        await indexRepository(reference, { now: NOW, extensions: [extension], oneShot: true });
+        expect(await checksums(next)).toEqual(await checksums(reference));
+      }
+      previous = next;
+    }
+  });
+
   it('refuses a broken added package and writes nothing', async () => {
     const dir = join(work, 'snap-broken');
     await mkdir(dir);

@@ -366,14 +366,13 @@ export async function writeRepodata(
       count: records.length,
     };
     // Written as the pieces it is made of (mostly slices of the previous cache): no 10 MB copy.
-    const cachePieces = encodeCache(header, records);
-    const cacheSize = cachePieces.reduce((sum, piece) => sum + piece.length, 0);
-    written.push(writePieces(join(workDir, CACHE_FILE_NAME), cachePieces));
+    const cache = encodeCache(header, records);
+    written.push(writePieces(join(workDir, CACHE_FILE_NAME), cache.pieces));
     written.push(writeFile(join(workDir, 'repomd.xml'), renderRepomd({ revision, records: repomd })));
     await Promise.all(written);
     await commitRepodata(repoDir, workDir);
     if (!options.oneShot) {
-      rememberWritten(repoDir, { repomd: { revision, records: repomd }, cachePieces, cacheSize, files });
+      rememberWritten(repoDir, { repomd: { revision, records: repomd }, cache, files });
     }
     return {
       repomd,

@@ -14,23 +14,22 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { CACHE_FILE_NAME } from './repodata-cache.js';
+import { CACHE_FILE_NAME, type EncodedCache, type LoadedCache } from './repodata-cache.js';
 import type { MetadataKind } from './repodata-xml.js';
 import type { Repomd } from './repomd.js';
 
-/** What the writer hands over: the sidecar cache as the pieces it wrote one after another. */
+/** What the writer hands over: the sidecar cache as it encoded it (the pieces it wrote). */
 export interface WrittenFiles {
   readonly repomd: Repomd;
-  readonly cachePieces: readonly Uint8Array[];
-  readonly cacheSize: number;
+  readonly cache: EncodedCache;
   /** The compressed metadata files, as written (their checksums are in repomd). */
   readonly files: Readonly<Record<MetadataKind, Buffer>>;
 }
 
 export interface RememberedRepodata {
   readonly repomd: Repomd;
-  /** The sidecar cache, as written (joined into one buffer when idle or on first use: a one-shot run never pays for it). */
-  cache(): Buffer;
+  /** The sidecar cache as it was written, loaded for the repository now at `repoDir` (no copies, no decoding). */
+  loadCache(repoDir: string): LoadedCache;
   readonly files: Readonly<Record<MetadataKind, Buffer>>;
 }
 
@@ -61,15 +60,11 @@ function identityOf(repoDir: string): string | undefined {
 export function rememberWritten(repoDir: string, written: WrittenFiles): void {
   const identity = identityOf(repoDir);
   if (identity === undefined) return;
-  const { repomd, cachePieces, cacheSize, files } = written;
-  const bytes = cacheSize + files.primary.length + files.filelists.length + files.other.length;
+  const { repomd, cache, files } = written;
+  const bytes = cache.size + files.primary.length + files.filelists.length + files.other.length;
   if (bytes > BUDGET_BYTES) return;
-  let joined: Buffer | undefined;
-  const cache = (): Buffer => (joined ??= Buffer.concat(cachePieces, cacheSize));
-  // Joined when the process is idle (a chaser between two builds), never keeping it alive:
-  // a one-shot command exits without paying for it.
-  setTimeout(cache, 0).unref();
-  recent.unshift({ repomd, cache, files, identity, bytes });
+  const loadCache = (repoDir: string): LoadedCache => cache.load(repoDir, files, repomd);
+  recent.unshift({ repomd, loadCache, files, identity, bytes });
   if (recent.length > MAX_ENTRIES) recent.length = MAX_ENTRIES;
   let total = 0;
   for (let i = 0; i < recent.length; i++) {
