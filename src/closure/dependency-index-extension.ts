@@ -210,13 +210,11 @@ async function patchedIndex(input: ExtensionInput): Promise<IndexContent | undef
 /**
  * The extension to pass to src/repo's indexRepository / updateRepodata /
  * writeRepodata so the written repodata carries a dependency index.
- * `oneShot`: the process writes one repodata and ends (a command), so no
- * work is done ahead for a next build.
  *
  * @example
  *   await indexRepository(dir, { extensions: [dependencyIndexExtension()] });
  */
-export function dependencyIndexExtension(options: { readonly oneShot?: boolean } = {}): RepodataExtension {
+export function dependencyIndexExtension(): RepodataExtension {
   // Prepared parts by package checksum, kept between builds of one process: a chaser publishing
   // snapshot after snapshot prepares only the new package's part (a part is a function of the
   // package file, so its checksum identifies it). Strings of parts no longer used stay in the
@@ -249,7 +247,7 @@ export function dependencyIndexExtension(options: { readonly oneShot?: boolean }
         if (patched) {
           // Prepared when the process is idle (a chaser between builds), so its next build joins.
           // A command has no next build: the timer would only run in its I/O waits.
-          if (!options.oneShot) {
+          if (!input.oneShot) {
             setTimeout(() => {
               for (const record of input.records) if (record.parts[DEPENDENCY_INDEX_TYPE]) prepare(record);
             }, 0).unref();

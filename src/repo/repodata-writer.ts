@@ -41,6 +41,8 @@ export interface ExtensionInput {
   packages(): Promise<readonly RpmPackage[]>;
   /** The metadata the reused records come from, when they all come from one that lists this extension. */
   readonly base?: ExtensionBase;
+  /** The process ends after this write (WriteRepodataOptions.oneShot): do no work ahead for a next one. */
+  readonly oneShot?: boolean;
 }
 
 /**
@@ -88,7 +90,8 @@ export interface WriteRepodataOptions {
   readonly freshRepoDir?: boolean;
   /**
    * The process ends after this write (a command): keep nothing in memory for a later update in
-   * the same process (see written-repodata.ts), which only costs a one-shot run time.
+   * the same process (see written-repodata.ts), and extensions are told so (ExtensionInput.oneShot):
+   * work for a next update only costs a one-shot run time.
    */
   readonly oneShot?: boolean;
   /** Parses records without a model back into models (for ExtensionInput.packages). */
@@ -299,7 +302,13 @@ export async function writeRepodata(
     const builds = extensions.map((extension) =>
       Promise.resolve().then(() => {
         const base = extensionBase(records, extension.type);
-        return extension.build({ records, primaryChecksum, packages, ...(base ? { base } : {}) });
+        return extension.build({
+          records,
+          primaryChecksum,
+          packages,
+          ...(base ? { base } : {}),
+          ...(options.oneShot ? { oneShot: true } : {}),
+        });
       }),
     );
     // Awaited in order below; a failure of the assembly must not leave them unhandled.

@@ -57,8 +57,8 @@ async function runIndex(io: CliIo, dir: string, opts: IndexCliOptions): Promise<
   }
   const result = await indexRepository(root, {
     // ferry's own repodata carries the dependency index `ferry repo closure` reads instead of the XML.
-    extensions: [dependencyIndexExtension({ oneShot: true })],
-    // The command ends with this call: nothing is kept in memory for a next one.
+    extensions: [dependencyIndexExtension()],
+    // The command ends with this call: nothing is kept in memory or prepared for a next one.
     oneShot: true,
     update: opts.update ?? false,
     skipBroken: opts.skipBroken ?? false,
