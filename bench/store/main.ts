@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
 import pg from 'pg';
 
-import { findCommitsQuery, lastBuildsQuery, successfulCommitQuery } from '../../src/store/commits.js';
+import { findCommitsQuery, successfulCommitQuery } from '../../src/store/commits.js';
+import { lastBuildsQuery, newestBuildRefsQuery } from '../../src/store/newest-builds.js';
 import { connectDatabase } from '../../src/store/open-store.js';
 import type { Database } from '../../src/store/schema.js';
 import {
@@ -99,6 +100,7 @@ const CASES: readonly Case[] = [
     (s, seed, i) => s.latestSuccessfulBuild(seed.projects[i % seed.projects.length]!),
   ],
   ['lastBuildsPerProject (all packages)', (s) => s.lastBuildsPerProject({ withoutStatus: 'RETRY' })],
+  ['newestBuildRefs (every publish)', (s) => s.newestBuildRefs()],
   ['buildMetrics (one week)', (s) => s.buildMetrics({ start: NOW - 7 * 86_400, end: NOW })],
   ['storeCounts (/metrics)', (s) => s.storeCounts()],
   ['repoVotePage (civotes.html)', (s) => s.repoVotePage({ offset: 0 })],
@@ -130,6 +132,7 @@ async function plans(url: string, dialect: StoreDialect, seed: SeedSummary): Pro
       findCommitsQuery(db, { project: seed.projects[0]!, status: 'SUCCESS', limit: 1 }),
     ],
     ['newest build per package', lastBuildsQuery(db, { withoutStatus: 'RETRY' })],
+    ['newest builds of a publish', newestBuildRefsQuery(db, { type: 'rpm', status: 'SUCCESS' })],
     ['civotes page', repoVotePageQuery(db, 0, 100)],
   ];
   console.log(`\nplans on ${dialect} (unforced, ${COMMITS} commits, ${VOTES} votes):`);

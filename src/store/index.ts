@@ -33,7 +33,8 @@ export {
   type UserRecord,
 } from './records.js';
 export type { BuildResult, NewBuild, StartBuildOptions } from './build-jobs.js';
-export type { BuildRef, CommitFilter, LastBuildsFilter, NewCommit, SnapshotHashes } from './commits.js';
+export type { CommitFilter, NewCommit, SnapshotHashes } from './commits.js';
+export type { BuildRef, LastBuildsFilter } from './newest-builds.js';
 export type {
   LastTestedQuery,
   NewestVoteFilter,

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { postgresTestDatabase, TEST_DIALECTS } from '../../test/helpers/databases.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
-import { findCommitsQuery, lastBuildsQuery, successfulCommitQuery } from './commits.js';
+import { findCommitsQuery, successfulCommitQuery } from './commits.js';
 import { buildMetricsQuery } from './metrics.js';
 import { connectDatabase, openStore } from './open-store.js';
+import { lastBuildsQuery, newestBuildRefsQuery } from './newest-builds.js';
 import { findPromotionsQuery } from './promotions.js';
 import type { Database } from './schema.js';
 import { seedStore } from './seed-store.js';
@@ -119,6 +120,25 @@ describe.each(TEST_DIALECTS)('query plans on %s', (dialect) => {
     const plan = await planOf(db, dialect, lastBuildsQuery(db, { withoutStatus: 'RETRY' }));
 
     uses(plan, 'commits_type_project_status_id');
+  });
+
+  it('the newest builds of every package, as each publish reads them: seeks, not a pass over the history', async () => {
+    for (const query of [
+      lastBuildsQuery(db, { withoutStatus: 'RETRY' }),
+      newestBuildRefsQuery(db, { type: 'rpm', status: 'SUCCESS' }),
+    ]) {
+      const plan = await planOf(db, dialect, query);
+      uses(plan, 'commits_type_project_status_id');
+      if (dialect === 'sqlite') {
+        // The walk: the next package is one seek past the previous one.
+        expect(plan).toContain('project_name>?');
+        expect(plan).not.toMatch(/GROUP BY/);
+      } else {
+        expect(plan).toMatch(/Recursive Union/);
+        // Grouping is over the walked packages' ids at most, never over the builds by package.
+        expect(plan).not.toMatch(/Group Key: [\w.]*project_name/);
+      }
+    }
   });
 
   it('metrics/builds over a period', async () => {

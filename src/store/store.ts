@@ -6,6 +6,7 @@ import { stampedLookup } from './change-stamps.js';
 import * as bulk from './bulk-insert.js';
 import * as commitUpdates from './commit-updates.js';
 import * as commits from './commits.js';
+import * as newestBuilds from './newest-builds.js';
 import * as metrics from './metrics.js';
 import * as projects from './projects.js';
 import * as promotions from './promotions.js';
@@ -53,9 +54,9 @@ export interface StoreApi {
   readonly lastProcessedCommit: Bound<typeof commits.lastProcessedCommit>;
   readonly lastBuiltCommit: Bound<typeof commits.lastBuiltCommit>;
   readonly latestSuccessfulBuild: Bound<typeof commits.latestSuccessfulBuild>;
-  readonly lastBuildsPerProject: Bound<typeof commits.lastBuildsPerProject>;
-  readonly lastBuildRefs: Bound<typeof commits.lastBuildRefs>;
-  readonly newestBuildRefs: Bound<typeof commits.newestBuildRefs>;
+  readonly lastBuildsPerProject: Bound<typeof newestBuilds.lastBuildsPerProject>;
+  readonly lastBuildRefs: Bound<typeof newestBuilds.lastBuildRefs>;
+  readonly newestBuildRefs: Bound<typeof newestBuilds.newestBuildRefs>;
   readonly isAlreadyBuilt: Bound<typeof commits.isAlreadyBuilt>;
   readonly countRetries: Bound<typeof commits.countRetries>;
   readonly setCommitStatus: Bound<typeof commitUpdates.setCommitStatus>;
@@ -145,9 +146,9 @@ export function bindStore(ctx: StoreContext): StoreApi {
     lastProcessedCommit: bind(commits.lastProcessedCommit),
     lastBuiltCommit: bind(commits.lastBuiltCommit),
     latestSuccessfulBuild: bind(commits.latestSuccessfulBuild),
-    lastBuildsPerProject: bind(commits.lastBuildsPerProject),
-    lastBuildRefs: bind(commits.lastBuildRefs),
-    newestBuildRefs: bind(commits.newestBuildRefs),
+    lastBuildsPerProject: bind(newestBuilds.lastBuildsPerProject),
+    lastBuildRefs: bind(newestBuilds.lastBuildRefs),
+    newestBuildRefs: bind(newestBuilds.newestBuildRefs),
     isAlreadyBuilt: bind(commits.isAlreadyBuilt),
     countRetries: bind(commits.countRetries),
     setCommitStatus: bind(commitUpdates.setCommitStatus),
