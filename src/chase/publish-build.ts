@@ -1,4 +1,3 @@
-import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 import {
@@ -19,6 +18,7 @@ import type { ChasePackage } from './chase-model.js';
 import { killPoint } from './kill-points.js';
 import { clearJournal, writeJournal } from './publish-journal.js';
 import { snapshotContents } from './snapshot-contents.js';
+import { rememberSnapshotFiles, snapshotFiles, type SnapshotFiles } from './snapshot-files.js';
 import { placeSnapshot, stageSnapshot, stagingPath, type RepodataPort } from './snapshot-stage.js';
 
 /** What publishing needs to know about the workspace. */
@@ -105,17 +105,9 @@ async function labelSnapshot(
   reposDir: string,
   label: string,
   component: string | null,
-): Promise<{ dir: string; files: Set<string> } | null> {
+): Promise<SnapshotFiles | null> {
   const target = await readLabel(reposDir, label, component);
-  if (!target) return null;
-  let entries: string[];
-  try {
-    entries = readdirSync(target.dir);
-  } catch {
-    return null;
-  }
-  if (!entries.includes('repodata')) return null;
-  return { dir: target.dir, files: new Set(entries.filter((f) => f.endsWith('.rpm'))) };
+  return target && snapshotFiles(target.dir);
 }
 
 /**
@@ -162,6 +154,7 @@ export async function publishBuild(ctx: PublishContext, build: FinishedBuild): P
   let consistent = false;
   let failing: readonly string[] = [];
   let unbuilt: readonly string[] = [];
+  let staged: { rpms: string[] } | undefined;
   if (success) {
     const { success: lastSuccess, processed } = await ctx.store.newestBuildRefs();
     const contents = snapshotContents({
@@ -183,7 +176,7 @@ export async function publishBuild(ctx: PublishContext, build: FinishedBuild): P
     failing = contents.failing;
     unbuilt = contents.unbuilt;
     const previous = await labelSnapshot(ctx.reposDir, 'current', ref.component ?? null);
-    await stageSnapshot(
+    staged = await stageSnapshot(
       {
         final,
         workspaceRoot: ctx.workspaceRoot,
@@ -239,6 +232,8 @@ export async function publishBuild(ctx: PublishContext, build: FinishedBuild): P
   killPoint('after-record');
 
   await replaceFile(join(final, 'commit.yaml'), renderCommitYaml(toSnapshotCommit(commit)));
+  // The snapshot is complete: the next publish derives from it.
+  if (staged) rememberSnapshotFiles(final, staged.rpms);
   const labels = success ? await moveLabels(ctx, ref, consistent) : [];
   killPoint('after-labels');
   await clearJournal(ctx.stateDir);
