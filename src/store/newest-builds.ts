@@ -144,17 +144,10 @@ const BUILD_REF_COLUMNS = [
   'commits.artifacts',
 ] as const;
 
+/** A row of BUILD_REF_COLUMNS (the names without their table). */
 type BuildRefRow = Pick<
   Selectable<CommitsTable>,
-  | 'id'
-  | 'project_name'
-  | 'commit_hash'
-  | 'distro_hash'
-  | 'extended_hash'
-  | 'component'
-  | 'status'
-  | 'dt_build'
-  | 'artifacts'
+  (typeof BUILD_REF_COLUMNS)[number] extends `commits.${infer C extends keyof CommitsTable}` ? C : never
 >;
 
 function toBuildRef(row: BuildRefRow): BuildRef {
