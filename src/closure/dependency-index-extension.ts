@@ -207,6 +207,33 @@ async function patchedIndex(input: ExtensionInput): Promise<IndexContent | undef
   }
 }
 
+/** Parts prepared per turn of the event loop by prepareAfter (a few milliseconds' work). */
+const PREPARE_SLICE = 256;
+
+/**
+ * Prepares the parts of `records` once `write` is over, a slice at a time,
+ * each slice its own turn of the event loop. Started at once, preparing
+ * 3,000 parts in a fresh process ran in the write's own I/O waits and made
+ * it 30-45 ms longer; in slices, what the process does next waits for one
+ * slice at most.
+ */
+function prepareAfter(
+  write: Promise<void>,
+  records: readonly PackageRecord[],
+  prepare: (record: PackageRecord) => void,
+): void {
+  let next = 0;
+  const slice = (): void => {
+    const end = Math.min(records.length, next + PREPARE_SLICE);
+    for (; next < end; next++) {
+      const record = records[next]!;
+      if (record.parts[DEPENDENCY_INDEX_TYPE]) prepare(record);
+    }
+    if (next < records.length) setImmediate(slice).unref();
+  };
+  void write.then(() => setImmediate(slice).unref());
+}
+
 /**
  * The extension to pass to src/repo's indexRepository / updateRepodata /
  * writeRepodata so the written repodata carries a dependency index.
@@ -245,13 +272,8 @@ export function dependencyIndexExtension(): RepodataExtension {
       if (unprepared * 8 > input.records.length) {
         const patched = await patchedIndex(input);
         if (patched) {
-          // Prepared when the process is idle (a chaser between builds), so its next build joins.
-          // A command has no next build: the timer would only run in its I/O waits.
-          if (!input.oneShot) {
-            setTimeout(() => {
-              for (const record of input.records) if (record.parts[DEPENDENCY_INDEX_TYPE]) prepare(record);
-            }, 0).unref();
-          }
+          // Prepared after this write, so the process's next build joins. A command has no next build.
+          if (!input.oneShot) prepareAfter(input.settled, input.records, prepare);
           return layoutIndex(indexBody(patched), await input.primaryChecksum);
         }
       }

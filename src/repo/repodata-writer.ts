@@ -43,6 +43,11 @@ export interface ExtensionInput {
   readonly base?: ExtensionBase;
   /** The process ends after this write (WriteRepodataOptions.oneShot): do no work ahead for a next one. */
   readonly oneShot?: boolean;
+  /**
+   * Settles once this write is over (moved into place, or failed): work done
+   * ahead for a next write belongs after it, not in its I/O waits.
+   */
+  readonly settled: Promise<void>;
 }
 
 /**
@@ -290,6 +295,7 @@ export async function writeRepodata(
   const stats = { compressed: 0, reused: 0 };
   const previous = new PreviousFiles();
   const workDir = await createWorkDir(repoDir, options.freshRepoDir);
+  let settle = (): void => undefined;
   try {
     const assembling = assemble(records, blocks, level, previous, stats);
     let models: Promise<readonly RpmPackage[]> | undefined;
@@ -299,12 +305,14 @@ export async function writeRepodata(
     };
     // Extensions do their work while the changed blocks are compressed on the thread pool.
     const primaryChecksum = assembling.then((files) => files.primary.checksum);
+    const settled = new Promise<void>((resolve) => (settle = resolve));
     const builds = extensions.map((extension) =>
       Promise.resolve().then(() => {
         const base = extensionBase(records, extension.type);
         return extension.build({
           records,
           primaryChecksum,
+          settled,
           packages,
           ...(base ? { base } : {}),
           ...(options.oneShot ? { oneShot: true } : {}),
@@ -393,6 +401,8 @@ export async function writeRepodata(
   } catch (error) {
     await removeWorkDir(workDir);
     throw error;
+  } finally {
+    settle();
   }
 }
 

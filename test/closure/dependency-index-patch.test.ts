@@ -78,6 +78,12 @@ function fullIndex(set: readonly RpmPackage[]): Buffer {
   return encodeDependencyIndex(indexContentFromParts(set.map((model) => encodePackagePart(model))), 'f00d');
 }
 
+/** The dependency index file of a repository's metadata. */
+async function indexFile(repo: string): Promise<Buffer> {
+  const name = (await readdir(join(repo, 'repodata'))).find((n) => n.endsWith('ferry-depindex.bin'))!;
+  return readFile(join(repo, 'repodata', name));
+}
+
 describe('dependency index patch', () => {
   // [previous set, next set] as indexes into models; packages of both are reused from the previous index.
   const cases: [string, number[], number[]][] = [
@@ -137,12 +143,44 @@ describe('dependency index patch', () => {
     await rm(join(full, 'repodata'), { recursive: true });
     await indexRepository(full, { extensions: [dependencyIndexExtension()] });
 
-    const indexFile = async (dir: string) => {
-      const name = (await readdir(join(dir, 'repodata'))).find((n) => n.endsWith('ferry-depindex.bin'))!;
-      return readFile(join(dir, 'repodata', name));
-    };
     expect(baseSeen).toBe(true);
     expect((await indexFile(updated)).equals(await indexFile(full))).toBe(true);
+  });
+
+  it('prepares the parts after a patched update, so the next update of the process joins them', async () => {
+    const dir = join(work, 'prepared');
+    await mkdir(dir, { recursive: true });
+    for (const rpm of rpms.slice(0, 4)) await link(rpm.path, join(dir, rpm.fileName));
+    await indexRepository(dir, { extensions: [dependencyIndexExtension()] });
+    // Per build: did the extension read the base's index (the patch), or join prepared parts?
+    const readBase: boolean[] = [];
+    const lived = dependencyIndexExtension();
+    const extension = {
+      ...lived,
+      build: (input: ExtensionInput) => {
+        const at = readBase.push(false) - 1;
+        const base = input.base;
+        if (!base) return lived.build(input);
+        const data = () => {
+          readBase[at] = true;
+          return base.data();
+        };
+        return lived.build({ ...input, base: { ...base, data } });
+      },
+    };
+    await link(rpms[5]!.path, join(dir, rpms[5]!.fileName));
+    await updateRepodata({ repoDir: dir, add: [rpms[5]!.fileName], extensions: [extension] });
+    // The parts are prepared once that write is over (a slice per turn of the event loop).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await updateRepodata({ repoDir: dir, remove: [rpms[2]!.fileName], extensions: [extension] });
+    await rm(join(dir, rpms[2]!.fileName));
+    expect(readBase).toEqual([true, false]);
+
+    const full = join(work, 'prepared-full');
+    await cp(dir, full, { recursive: true, preserveTimestamps: true });
+    await rm(join(full, 'repodata'), { recursive: true });
+    await indexRepository(full, { extensions: [dependencyIndexExtension()] });
+    expect((await indexFile(dir)).equals(await indexFile(full))).toBe(true);
   });
 });
 

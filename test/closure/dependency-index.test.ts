@@ -199,6 +199,7 @@ describe('dependency index', () => {
       extension.build({
         records: set,
         primaryChecksum: Promise.resolve('f00d'),
+        settled: Promise.resolve(),
         packages: () => Promise.resolve([]),
       });
     // A long-lived extension sees packages come and go (its string table keeps the ones gone).
