@@ -23,6 +23,7 @@ declare module 'autocannon' {
       readonly requests: Histogram;
       readonly latency: Histogram;
       readonly non2xx: number;
+      readonly '2xx': number;
       readonly errors: number;
     }
   }

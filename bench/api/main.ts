@@ -10,8 +10,14 @@
  * SQLAlchemy, pydantic 1 and flask-container-scaffold, which this machine
  * does not have; the target is absolute.
  *
+ * Then the hardening figures (bench/api/hardening.ts): /api/health while ten
+ * of the costliest accepted GraphQL queries run, a valid user's writes under
+ * a flood of wrong passwords for the same name, and failed-login times for
+ * known (scrypt, DLRN sha512_crypt) and unknown users.
+ *
  * usage: bench/api/run.sh [--connections 50] [--duration 10] [--commits 20000] [--votes 100000] [--database postgres://…]
- *        [--only last_tested_repo|report_result] [--profile DIR]  (--profile: the server writes a V8 CPU profile there)
+ *        [--only last_tested_repo|report_result|graphql|flood|logins] [--profile DIR]
+ *        (--profile: the server writes a V8 CPU profile there)
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,6 +29,15 @@ import autocannon from 'autocannon';
 
 import { hashPassword } from '../../src/auth/index.js';
 import { openStore, seedStore, type SeedSummary } from '../../src/store/index.js';
+import { exec } from '../../src/util/exec.js';
+import {
+  failedLogins,
+  graphqlUnderLoad,
+  median,
+  writesUnderFlood,
+  type FloodRow,
+  type GraphqlRow,
+} from './hardening.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CACHE = join(ROOT, '.bench-cache', 'api');
@@ -46,6 +61,28 @@ const votes = Number(values.votes);
 
 const USER = 'bench-ci';
 const PASSWORD = 'bench-ci-password';
+/** A user imported from DLRN: sha512_crypt at passlib's default rounds. */
+const DLRN_USER = 'bench-dlrn';
+
+/** The DLRN user, added to the run's store when missing (the seeded cache predates it). */
+async function addDlrnUser(databaseUrl: string, workspace: string): Promise<void> {
+  const url = databaseUrl.startsWith('sqlite:')
+    ? `sqlite:${join(workspace, databaseUrl.slice(7))}`
+    : databaseUrl;
+  const store = await openStore(url);
+  if (!(await store.getUser(DLRN_USER))) {
+    // The C library's crypt(3), as DLRN's passlib writes the hash.
+    const { stdout } = await exec('perl', [
+      '-e',
+      'print crypt($ARGV[0], $ARGV[1])',
+      'dlrn-password',
+      '$6$rounds=656000$benchsaltbench',
+    ]);
+    const passwordHash = stdout.trim();
+    await store.addUser({ name: DLRN_USER, passwordHash, role: 'write' });
+  }
+  await store.close();
+}
 
 interface Seeded {
   readonly summary: SeedSummary;
@@ -182,10 +219,14 @@ async function main(): Promise<void> {
     join(workspace, 'ferry.yaml'),
     `database: ${JSON.stringify(seeded.databaseUrl)}\nbaseurl: http://127.0.0.1/repos\n`,
   );
+  await addDlrnUser(seeded.databaseUrl, workspace);
   const server = await startServer(workspace);
   const auth = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
   const { samples, ciNames } = seeded.summary;
   const rows: Row[] = [];
+  let graphql: GraphqlRow | undefined;
+  const floods: FloodRow[] = [];
+  let logins: Record<string, number[]> | undefined;
   const wanted = (endpoint: string): boolean => values.only === undefined || values.only === endpoint;
   try {
     if (wanted('last_tested_repo'))
@@ -223,6 +264,61 @@ async function main(): Promise<void> {
           })),
         }),
       );
+    if (wanted('graphql')) graphql = await graphqlUnderLoad(server.url, Math.max(duration, 5));
+    if (wanted('flood')) {
+      const write: autocannon.Request = {
+        method: 'POST',
+        path: '/api/report_result',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify({
+          job_id: 'bench-flooded',
+          commit_hash: samples[0]!.commitHash,
+          distro_hash: samples[0]!.distroHash,
+          url: 'https://ci.example.org/bench/flooded',
+          timestamp: '1700000000',
+          success: 'true',
+        }),
+      };
+      const common = { seconds: duration, user: USER };
+      // Warm-up: the credentials verified and cached, the write path warm.
+      await writesUnderFlood(server.url, write, {
+        ...common,
+        seconds: 3,
+        name: 'warm-up',
+        rate: 0,
+        rotate: false,
+      });
+      floods.push(
+        await writesUnderFlood(server.url, write, { ...common, name: 'idle', rate: 0, rotate: false }),
+      );
+      floods.push(
+        await writesUnderFlood(server.url, write, {
+          ...common,
+          name: 'flood, one address',
+          rate: 50,
+          rotate: false,
+        }),
+      );
+      floods.push(
+        await writesUnderFlood(server.url, write, {
+          ...common,
+          name: 'flood, rotating addresses',
+          rate: 50,
+          rotate: true,
+        }),
+      );
+    }
+    if (wanted('logins')) {
+      // Known users' checks and the unknown-user one interleaved, so load changes hit all three alike.
+      logins = { 'known (scrypt)': [], 'known (DLRN sha512_crypt)': [], unknown: [] };
+      for (let round = 0; round < 10; round++) {
+        logins['known (scrypt)']!.push(...(await failedLogins(server.url, USER, 1, round * 3)));
+        logins['known (DLRN sha512_crypt)']!.push(
+          ...(await failedLogins(server.url, DLRN_USER, 1, round * 3 + 1)),
+        );
+        logins.unknown!.push(...(await failedLogins(server.url, 'nobody-here', 1, round * 3 + 2)));
+      }
+    }
   } finally {
     const peak = await peakMemoryMiB(server.pid).catch(() => Number.NaN);
     await server.stop();
@@ -247,8 +343,51 @@ async function main(): Promise<void> {
     process.stdout.write(
       `target: p99 < ${TARGET_P99_MS} ms at ${connections} connections (a ratio below 1.00 meets it)\n`,
     );
+    printHardening(graphql, floods, logins);
   }
   if (rows.some((row) => row.errors > 0 || row.non2xx > row.requests * 0.5)) process.exitCode = 1;
+}
+
+function printHardening(
+  graphql: GraphqlRow | undefined,
+  floods: readonly FloodRow[],
+  logins: Record<string, number[]> | undefined,
+): void {
+  if (graphql) {
+    process.stdout.write(
+      `\nGET /api/health while 10 connections send the costliest accepted GraphQL query (cost 8,400 of 10,000):\n` +
+        `  health p50 ${graphql.loadedP50.toFixed(1)} ms, p99 ${graphql.loadedP99.toFixed(1)} ms, max ${graphql.loadedMax.toFixed(1)} ms ` +
+        `(idle p99 ${graphql.idleP99.toFixed(1)} ms); p99/target ${(graphql.loadedP99 / 100).toFixed(2)} (target p99 < 100 ms)\n` +
+        `  queries answered: ${graphql.queries} (${JSON.stringify(graphql.queryStatus)}), query p50 ${graphql.queryP50} ms\n`,
+    );
+  }
+  if (floods.length > 0) {
+    const idle = floods.find((row) => row.name === 'idle');
+    process.stdout.write(
+      '\nPOST /api/report_result by a valid user (10 connections), wrong passwords for the same name at 50/s:\n',
+    );
+    for (const row of floods) {
+      const ratio = idle ? (row.p99 / idle.p99).toFixed(2) : '-';
+      const statuses = Object.entries(row.floodStatus)
+        .map(([status, count]) => `${status}: ${count}`)
+        .join(', ');
+      process.stdout.write(
+        `  ${row.name.padEnd(28)} p50 ${row.p50.toFixed(1).padStart(6)} ms  p99 ${row.p99.toFixed(1).padStart(6)} ms  ` +
+          `p99/idle ${ratio.padStart(5)}  writes ${row.requests}${statuses ? `  flood answers {${statuses}}` : ''}\n`,
+      );
+    }
+    process.stdout.write('  target: p99 within 1.2x of idle\n');
+  }
+  if (logins) {
+    const medians = Object.fromEntries(Object.entries(logins).map(([name, times]) => [name, median(times)]));
+    const values = Object.values(medians);
+    process.stdout.write('\nfailed login (401), one at a time, median of 10 each:\n');
+    for (const [name, value] of Object.entries(medians))
+      process.stdout.write(`  ${name.padEnd(28)} ${value.toFixed(1)} ms\n`);
+    process.stdout.write(
+      `  largest difference between medians: ${(Math.max(...values) - Math.min(...values)).toFixed(1)} ms (target < 10 ms)\n`,
+    );
+  }
 }
 
 await main();

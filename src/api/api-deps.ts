@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 
 import type { ScryptParams } from '../auth/index.js';
+import type { LoginThrottleOptions } from './auth/login-throttle.js';
 import type { SnapshotCommit } from '../layout/index.js';
 import type { StoreApi } from '../store/index.js';
 
@@ -34,6 +35,10 @@ export interface ApiDeps {
   readonly packages?: () => Promise<readonly string[]>;
   /** scrypt parameters for new and upgraded hashes (default src/auth's; tests use cheaper ones). */
   readonly scryptParams?: ScryptParams;
+  /** Limits of uncached password checks: failures per client, checks at once (docs/api.md). */
+  readonly loginThrottle?: LoginThrottleOptions;
+  /** Least time a failed login takes, ms (default 0: the slowest check seen decides). */
+  readonly failedLoginMinimumMs?: number;
   /** Largest request body accepted, bytes (default 1 MiB); more is a 413. */
   readonly bodyLimit?: number;
   /** Serve `repos/` under `/repos/` (default true). */

@@ -7,6 +7,7 @@ import { DEFAULT_REPONAME } from '../layout/index.js';
 import type { ApiDeps } from './api-deps.js';
 import type { ApiContext } from './api-context.js';
 import { Authenticator, type Identity } from './auth/authenticator.js';
+import { FailureTiming, LoginThrottle } from './auth/login-throttle.js';
 import { RouteRegistry } from './define-route.js';
 import { HttpError, isHttpError } from './http-error.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -66,6 +67,8 @@ function resolveContext(deps: ApiDeps, logger: ApiDeps['logger'] & object): ApiC
       store,
       logger,
       ...(deps.scryptParams ? { scryptParams: deps.scryptParams } : {}),
+      throttle: new LoginThrottle(deps.loginThrottle),
+      failureTiming: new FailureTiming(deps.failedLoginMinimumMs ?? 0),
     }),
     promoter: new Promoter({ store, reposDir: deps.reposDir, reponame, components, clock, mutex }),
     votes: new VoteBatcher(store),
@@ -131,6 +134,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
       ip: request.ip,
     }));
     if (identity.kind === 'rejected') throw unauthorized(identity.reason);
+    if (identity.kind === 'throttled') {
+      throw new HttpError(429, identity.reason, { headers: { 'retry-after': String(identity.retryAfter) } });
+    }
     const needed = access === 'write' ? 'write' : ctx.protectReads ? 'read' : null;
     if (needed !== null) {
       if (identity.kind !== 'user') throw unauthorized('Authentication required');
@@ -189,6 +195,11 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
       .code(404)
       .send({ message: `Not found: ${request.method} ${request.url.split('?', 1)[0]!.slice(0, 200)}` }),
   );
+
+  // Failed logins take the time of the slowest scheme in use from the first one on.
+  ctx.auth
+    .calibrate()
+    .catch((error: unknown) => logger.warn({ err: error }, 'login timing calibration failed'));
 
   const options = { ctx };
   await app.register(healthRoutes, options);

@@ -8,13 +8,20 @@ import {
   verifyUnknownUser,
   type ScryptParams,
 } from './password-hash.js';
+import { MAX_SHA512_ROUNDS, sha512Rounds } from './sha512-crypt.js';
 
 // Cheap parameters keep the suite fast; the format and the checks are the same as the defaults'.
 const FAST: ScryptParams = { logN: 10, r: 8, p: 1 };
 
-/** sha512_crypt by the reference tool, as DLRN's passlib writes it (`$6$salt$hash`). */
-async function opensslSha512Crypt(password: string): Promise<string> {
-  const { stdout } = await exec('openssl', ['passwd', '-6', '-stdin'], { input: `${password}\n` });
+/**
+ * sha512_crypt by the C library's crypt(3) (through perl), as DLRN's passlib
+ * writes it (`$6$[rounds=N$]salt$hash`): not the OpenSSL ferry verifies with.
+ */
+async function libcSha512Crypt(password: string, rounds?: number): Promise<string> {
+  const salt = `$6$${rounds === undefined ? '' : `rounds=${rounds}$`}QZ1p8yLwT0aUq5Ev`;
+  const { stdout } = await exec('perl', ['-e', 'local $/; print crypt(<STDIN>, $ARGV[0])', salt], {
+    input: password,
+  });
   return stdout.trim();
 }
 
@@ -90,8 +97,8 @@ describe('scrypt password hashes', () => {
 });
 
 describe("DLRN's sha512_crypt hashes", () => {
-  it('verifies a hash made by openssl passwd -6 and asks for an upgrade', async () => {
-    const hash = await opensslSha512Crypt('dlrn-password');
+  it('verifies a hash made by crypt(3) and asks for an upgrade', async () => {
+    const hash = await libcSha512Crypt('dlrn-password');
 
     const right = await verifyPassword('dlrn-password', hash);
     const wrong = await verifyPassword('dlrn-passwore', hash);
@@ -110,8 +117,45 @@ describe("DLRN's sha512_crypt hashes", () => {
     expect(await verifyPassword('Hello world?', vector)).toEqual({ ok: false, needsUpgrade: false });
   });
 
+  it("agrees with crypt(3) on passlib's rounds, non-ASCII passwords and the salt's full length", async () => {
+    const password = 'pässwörd € 🔑 with spaces';
+    const hash = await libcSha512Crypt(password, 656_000);
+
+    expect(await verifyPassword(password, hash)).toEqual({ ok: true, needsUpgrade: true });
+    expect(await verifyPassword(`${password} `, hash)).toEqual({ ok: false, needsUpgrade: false });
+  });
+
+  it('never matches a password holding a line break or NUL (openssl reads one line)', async () => {
+    const hash = await libcSha512Crypt('first');
+
+    expect(await verifyPassword('first\nsecond', hash)).toEqual({ ok: false, needsUpgrade: false });
+    expect(await verifyPassword('first\0', hash)).toEqual({ ok: false, needsUpgrade: false });
+  });
+
+  it('checks several at once, each with its own answer', async () => {
+    const vector =
+      '$6$rounds=10000$saltstringsaltst$OW1/O6BYHV6BcXZu8QVeXbDWra3Oeqh0sbHbbMCVNSnCM/UrjmM0Dp8vOuZeHBy/YTBmSK6H9qs/y3RnOaw5v.';
+    const guesses = ['Hello world!', 'nope', 'Hello world!', 'Hello world?', 'Hello world!'];
+
+    const results = await Promise.all(guesses.map((guess) => verifyPassword(guess, vector)));
+
+    expect(results.map((result) => result.ok)).toEqual([true, false, true, false, true]);
+  });
+
+  it('reads the rounds of a hash, and never computes more than MAX_SHA512_ROUNDS', async () => {
+    const tail = 'OW1/O6BYHV6BcXZu8QVeXbDWra3Oeqh0sbHbbMCVNSnCM/UrjmM0Dp8vOuZeHBy/YTBmSK6H9qs/y3RnOaw5v.';
+    const huge = `$6$rounds=999999999$saltstringsaltst$${tail}`;
+
+    expect(sha512Rounds(`$6$saltstringsaltst$${tail}`)).toBe(5000);
+    expect(sha512Rounds(huge)).toBe(999_999_999);
+    expect(sha512Rounds('$scrypt$…')).toBeUndefined();
+    expect(MAX_SHA512_ROUNDS).toBe(1_000_000);
+    // Hours of CPU if computed: refused at once.
+    expect(await verifyPassword('Hello world!', huge)).toEqual({ ok: false, needsUpgrade: false });
+  });
+
   it('rejects a truncated sha512_crypt hash without throwing', async () => {
-    const hash = await opensslSha512Crypt('dlrn-password');
+    const hash = await libcSha512Crypt('dlrn-password');
 
     expect(await verifyPassword('dlrn-password', hash.slice(0, -1))).toEqual({
       ok: false,

@@ -10,9 +10,17 @@ import type {
   YamlMap,
 } from './catalog-model.js';
 import { buildReleases } from './build-releases.js';
-import { expandPackage, expandTagOverrides, type Expansion, type Templates } from './expand-package.js';
+import { ProblemList } from './problem-list.js';
+import {
+  CATALOG_SUBSTITUTION_BUDGET,
+  expandPackage,
+  expandTagOverrides,
+  type Expansion,
+  type SubstitutionBudget,
+  type Templates,
+} from './expand-package.js';
 import { mergeInfos, type MergedInfo } from './merge-infos.js';
-import type { CatalogSources } from './read-catalog-files.js';
+import { CATALOG_LIMITS, type CatalogSources } from './read-catalog-files.js';
 import { checkPackage, checkTemplateTags, type RuleContext } from './validate-package.js';
 import { isYamlList, isYamlMap, scalarText } from './yaml-parse.js';
 
@@ -106,6 +114,8 @@ function plainOverrides(settings: TagSettings | undefined, ctx: RuleContext): bo
 function checkDuplicates(built: readonly Built[], problems: ProblemRef[]): void {
   const byName = new Map<string, Built[]>();
   for (const entry of built) {
+    // A package without a name has its own error (missing name); nameless ones are not one package.
+    if (entry.pkg.fields.name === undefined || entry.pkg.fields.name === null) continue;
     const list = byName.get(entry.pkg.name);
     if (list) list.push(entry);
     else byName.set(entry.pkg.name, [entry]);
@@ -136,10 +146,30 @@ function checkDuplicates(built: readonly Built[], problems: ProblemRef[]): void 
   }
 }
 
+/** Past CATALOG_LIMITS.maxPackages, one error at the first package past it, and no package is expanded. */
+function tooManyPackages(merged: MergedInfo, problems: ProblemRef[]): boolean {
+  const limit = CATALOG_LIMITS.maxPackages;
+  if (merged.projects.size <= limit) return false;
+  let index = 0;
+  for (const item of merged.projects.values()) {
+    if (index++ < limit) continue;
+    problems.push({
+      severity: 'error',
+      code: 'yaml-limit',
+      at: item.first,
+      message: `the catalog defines ${merged.projects.size} packages, more than ${limit}: none is checked`,
+    });
+    break;
+  }
+  return true;
+}
+
 /** Builds the catalog from its files: merge, expand, check. Pure. */
 export function buildCatalog(sources: CatalogSources): BuiltCatalog {
   const merged = mergeInfos(sources);
-  const problems: ProblemRef[] = [...sources.problems, ...merged.problems];
+  const problems = new ProblemList();
+  problems.absorb(sources.problems);
+  problems.absorb(merged.problems);
   if (!merged.hasReleasesSection) {
     problems.push({
       severity: 'error',
@@ -176,7 +206,9 @@ export function buildCatalog(sources: CatalogSources): BuiltCatalog {
     packageConfigs: merged.packageConfigs,
   };
   const built: Built[] = [];
-  for (const [project, item] of merged.projects) {
+  const budget: SubstitutionBudget = { remaining: CATALOG_SUBSTITUTION_BUDGET };
+  const tooMany = tooManyPackages(merged, problems);
+  for (const [project, item] of tooMany ? [] : merged.projects) {
     const definedIn = item.definitions;
     const entryRef = definedIn[0] ?? item.first;
     if (definedIn.length === 0) {
@@ -196,13 +228,13 @@ export function buildCatalog(sources: CatalogSources): BuiltCatalog {
         related: [definedIn[0]!],
       });
     }
-    const expansion = expandPackage(item.value, templates);
+    const expansion = expandPackage(item.value, templates, undefined, budget);
     checkPackage(ctx, project, item, expansion, undefined, entryRef);
     const pkg = toCatalogPackage(expansion.fields, definedIn, undefined);
     built.push({ expansion, pkg, entryRef });
     for (const tag of Object.keys(pkg.tags)) {
       if (plainOverrides(pkg.tags[tag], ctx)) continue;
-      const tagged = expandTagOverrides(expansion, tag);
+      const tagged = expandTagOverrides(expansion, tag, budget);
       if (tagged) checkPackage(ctx, project, item, tagged, tag, entryRef);
     }
   }

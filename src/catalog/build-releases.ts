@@ -10,6 +10,7 @@ import type {
 import { originOf } from './expand-package.js';
 import type { MergedInfo, MergedItem } from './merge-infos.js';
 import { isValidUrl } from './field-rules.js';
+import { quoteValue } from './quote-value.js';
 import { isYamlList, isYamlMap } from './yaml-parse.js';
 
 /** Release statuses rdoinfo's verify.py accepts; at most one release is in development. */
@@ -112,7 +113,7 @@ class ReleaseBuilder {
       }
       const url = repo.url;
       if (url !== undefined && url !== null && (typeof url !== 'string' || !isValidUrl(url))) {
-        this.error('invalid-url', [...path, index, 'url'], `url: not a URL: ${JSON.stringify(url)}`);
+        this.error('invalid-url', [...path, index, 'url'], `url: not a URL: ${quoteValue(url)}`);
       }
     });
   }
@@ -126,7 +127,7 @@ class ReleaseBuilder {
       this.error(
         'invalid-status',
         ['status'],
-        `status ${JSON.stringify(status)} is not one of ${RELEASE_STATUSES.join(', ')}`,
+        `status ${quoteValue(status)} is not one of ${RELEASE_STATUSES.join(', ')}`,
       );
     }
     const branch = this.optionalString('branch');

@@ -111,6 +111,9 @@ export function validationJson(load: CatalogLoad, entry: string): unknown {
     errors: load.errors,
     warnings: load.warnings,
     notices: load.notices,
+    unreadable: load.unreadable,
+    suppressed: load.suppressed,
+    omitted: load.omitted,
     problems: load.problems.map(problemJson),
   };
 }

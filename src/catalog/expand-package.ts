@@ -1,6 +1,6 @@
 import type { YamlMap, YamlPath, YamlValue } from './catalog-model.js';
 import type { Contribution } from './merge-infos.js';
-import { pythonFormat } from './python-format.js';
+import { MAX_SUBSTITUTION_GROWTH, pythonFormat } from './python-format.js';
 import { isYamlList, isYamlMap, scalarText } from './yaml-parse.js';
 
 /**
@@ -39,18 +39,41 @@ export interface Templates {
   readonly packageConfigs: ReadonlyMap<string, YamlMap>;
 }
 
+/**
+ * What substitution may still produce, shared by the expansions of one
+ * catalog: each value is bounded (MAX_SUBSTITUTION_GROWTH), and so is their
+ * sum, as templates are applied to every package.
+ */
+export interface SubstitutionBudget {
+  remaining: number;
+}
+
+/** The budget of a whole catalog: rdoinfo's substituted values take about 0.5 MB. */
+export const CATALOG_SUBSTITUTION_BUDGET = 64 * 1024 * 1024;
+
 function substitute(
   raw: YamlMap,
   keys: Iterable<string>,
   into: Record<string, YamlValue>,
   failures: SubstitutionFailure[],
+  budget: SubstitutionBudget | undefined,
 ): void {
   for (const key of keys) {
     const value = raw[key];
     if (typeof value !== 'string') continue;
-    const result = pythonFormat(value, raw);
-    if (result.ok) into[key] = result.value;
-    else failures.push({ key, template: value, reason: result.reason });
+    const own = value.length + MAX_SUBSTITUTION_GROWTH;
+    const limit = budget ? Math.min(own, budget.remaining) : own;
+    const result = pythonFormat(value, raw, limit);
+    if (result.ok) {
+      into[key] = result.value;
+      if (budget && result.value !== value) budget.remaining -= result.value.length;
+    } else {
+      const reason =
+        result.tooLong && limit < own
+          ? `the catalog's substituted values pass ${CATALOG_SUBSTITUTION_BUDGET / 1024 / 1024} MiB (templates applied to every package)`
+          : result.reason;
+      failures.push({ key, template: value, reason });
+    }
   }
 }
 
@@ -58,7 +81,12 @@ function nonEmptyMap(value: YamlValue | undefined): YamlMap | undefined {
   return isYamlMap(value) && Object.keys(value).length > 0 ? value : undefined;
 }
 
-export function expandPackage(entry: YamlMap, templates: Templates, tag?: string): Expansion {
+export function expandPackage(
+  entry: YamlMap,
+  templates: Templates,
+  tag?: string,
+  budget?: SubstitutionBudget,
+): Expansion {
   const raw: Record<string, YamlValue> = {};
   const apply = (source: YamlMap): void => {
     for (const key of Object.keys(source)) raw[key] = source[key]!;
@@ -81,7 +109,7 @@ export function expandPackage(entry: YamlMap, templates: Templates, tag?: string
   }
   const failures: SubstitutionFailure[] = [];
   const fields: Record<string, YamlValue> = { ...raw };
-  substitute(raw, Object.keys(raw), fields, failures);
+  substitute(raw, Object.keys(raw), fields, failures, budget);
   const layerOf = (key: string): FieldLayer | undefined => {
     if (tagSettings && Object.hasOwn(tagSettings, key)) return 'tag';
     if (Object.hasOwn(entry, key)) return 'entry';
@@ -99,14 +127,18 @@ export function expandPackage(entry: YamlMap, templates: Templates, tag?: string
  * sets nothing for this package. (Use `expandPackage(entry, templates, tag)`
  * for the exact tagged package.)
  */
-export function expandTagOverrides(base: Expansion, tag: string): Expansion | undefined {
+export function expandTagOverrides(
+  base: Expansion,
+  tag: string,
+  budget?: SubstitutionBudget,
+): Expansion | undefined {
   const tags = base.raw.tags;
   const settings = nonEmptyMap(isYamlMap(tags) ? tags[tag] : undefined);
   if (!settings) return undefined;
   const raw: YamlMap = { ...base.raw, ...settings };
   const fields: Record<string, YamlValue> = { ...base.fields, ...settings };
   const failures: SubstitutionFailure[] = [];
-  substitute(raw, Object.keys(settings), fields, failures);
+  substitute(raw, Object.keys(settings), fields, failures, budget);
   const layerOf = (key: string): FieldLayer | undefined =>
     Object.hasOwn(settings, key) ? 'tag' : base.layerOf(key);
   return { fields, raw, layerOf, failures, unknownConf: base.unknownConf, tagSettings: settings };

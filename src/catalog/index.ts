@@ -28,7 +28,16 @@ export { PROBLEM_SEVERITIES, isProblemSeverity } from './catalog-model.js';
 export { CONVENTIONAL_TAGS, RELEASE_TAG_SUFFIXES } from './build-catalog.js';
 export { RELEASE_STATUSES, isReleaseStatus, type ReleaseStatus } from './build-releases.js';
 export { CATALOG_ENTRY_FILES } from './read-catalog-files.js';
-export { catalogInvalidError, loadCatalog, readCatalog, type CatalogLoad } from './load-catalog.js';
+export {
+  catalogInvalidError,
+  loadCatalog,
+  MAX_LISTED_PROBLEMS,
+  omittedNote,
+  readCatalog,
+  suppressedNote,
+  type CatalogLoad,
+} from './load-catalog.js';
+export { CATALOG_LIMITS } from './read-catalog-files.js';
 export { formatProblem, formatYamlPath } from './locate-problems.js';
 export {
   BRANCH_ORIGINS,

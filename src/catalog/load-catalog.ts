@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { FerryError } from '../errors.js';
 import type { Catalog, CatalogProblem, SourcePosition, SourceRef } from './catalog-model.js';
 import { buildCatalog } from './build-catalog.js';
+import { withoutKnockOns } from './knock-on-problems.js';
+import { droppedOf } from './problem-list.js';
 import { createSourceLocator, formatProblem, locateProblems } from './locate-problems.js';
 import { readCatalogFiles } from './read-catalog-files.js';
 
@@ -15,9 +17,21 @@ export interface CatalogLoad {
   readonly errors: number;
   readonly warnings: number;
   readonly notices: number;
+  /**
+   * Files whose content is missing (YAML syntax error, a limit, a missing
+   * or refused import), relative to the catalog root.
+   */
+  readonly unreadable: readonly string[];
+  /** Problems left out because they follow from the unreadable files (see knock-on-problems.ts). */
+  readonly suppressed: number;
+  /** Problems past MAX_LISTED_PROBLEMS: counted in errors, warnings and notices, not listed. */
+  readonly omitted: number;
   /** Line and column of places in the catalog's files (e.g. a package's `definedIn`). */
   readonly locate: (refs: readonly SourceRef[]) => Promise<SourcePosition[]>;
 }
+
+/** Problems listed at most (YAML errors, then errors, warnings, notices); the others are counted. */
+export const MAX_LISTED_PROBLEMS = 10_000;
 
 /**
  * Reads, merges, expands and validates a catalog. `path` is an rdoinfo-format
@@ -28,9 +42,13 @@ export interface CatalogLoad {
 export async function loadCatalog(path: string): Promise<CatalogLoad> {
   const sources = await readCatalogFiles(path);
   const built = buildCatalog(sources);
-  const problems = built.problems.length > 0 ? await locateProblems(built.problems, sources) : [];
+  const reported = withoutKnockOns(built.problems, sources.unreadable);
+  const { problems, omitted } = await locateProblems(reported.problems, sources, MAX_LISTED_PROBLEMS);
+  const dropped = droppedOf(built.problems);
   const count = (severity: CatalogProblem['severity']): number =>
-    problems.filter((problem) => problem.severity === severity).length;
+    problems.filter((problem) => problem.severity === severity).length +
+    omitted[severity] +
+    dropped[severity];
   const errors = count('error');
   return {
     catalog: { ...built.catalog, problems },
@@ -39,6 +57,10 @@ export async function loadCatalog(path: string): Promise<CatalogLoad> {
     errors,
     warnings: count('warning'),
     notices: count('notice'),
+    unreadable: sources.unreadable,
+    suppressed: reported.suppressed,
+    omitted:
+      omitted.error + omitted.warning + omitted.notice + dropped.error + dropped.warning + dropped.notice,
     locate: createSourceLocator(sources),
   };
 }
@@ -49,8 +71,22 @@ export function catalogInvalidError(load: CatalogLoad): FerryError {
   const entry = join(load.catalog.root, load.catalog.entryFile);
   return new FerryError(
     'FERRY_CATALOG_INVALID',
-    `catalog ${entry} is invalid (${lines.length} error${lines.length === 1 ? '' : 's'}):\n  ${lines.join('\n  ')}`,
+    `catalog ${entry} is invalid (${load.errors} error${load.errors === 1 ? '' : 's'}):\n  ${lines.join('\n  ')}` +
+      (load.omitted > 0 ? `\n  ${omittedNote(load)}` : '') +
+      (load.suppressed > 0 ? `\n  ${suppressedNote(load)}` : ''),
   );
+}
+
+/** `(3324688 more problems not listed: the first 10000 are)`. */
+export function omittedNote(load: CatalogLoad): string {
+  return `(${load.omitted} more problems not listed: the first ${MAX_LISTED_PROBLEMS} are)`;
+}
+
+/** `(123 more problems that follow from the unreadable rdo.yml not shown)`. */
+export function suppressedNote(load: CatalogLoad): string {
+  const files = load.unreadable.join(', ');
+  const many = load.suppressed === 1 ? 'problem that follows' : 'problems that follow';
+  return `(${load.suppressed} more ${many} from the unreadable ${files} not shown: fix ${load.unreadable.length === 1 ? 'it' : 'them'} first)`;
 }
 
 /**

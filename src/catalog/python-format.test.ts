@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { exec } from '../util/exec.js';
 import type { YamlMap } from './catalog-model.js';
-import { pythonFormat } from './python-format.js';
+import { MAX_SUBSTITUTION_GROWTH, pythonFormat } from './python-format.js';
 
 const FIELDS: YamlMap = {
   project: 'nova',
@@ -75,5 +75,17 @@ describe('pythonFormat', () => {
       reason: "'%' must be followed by '(field)s' or '%'",
     });
     expect(pythonFormat('%(project', FIELDS)).toEqual({ ok: false, reason: 'unclosed %(' });
+  });
+
+  it('fails a value growing past its template by more than MAX_SUBSTITUTION_GROWTH, or past a given length', () => {
+    const fields = { big: 'x'.repeat(40_000), project: 'nova' };
+
+    expect(pythonFormat('%(big)s', fields)).toEqual({ ok: true, value: fields.big });
+    expect(pythonFormat('%(big)s%(big)s', fields)).toEqual({
+      ok: false,
+      reason: `expands to more than ${14 + MAX_SUBSTITUTION_GROWTH} characters`,
+      tooLong: true,
+    });
+    expect(pythonFormat('python-%(project)s', fields, 10)).toMatchObject({ ok: false, tooLong: true });
   });
 });

@@ -1,3 +1,6 @@
+/** Names longer than this get no suggestion. */
+const MAX_SUGGESTED_LENGTH = 100;
+
 /** Edit distance (insertions, deletions, substitutions). */
 export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -14,6 +17,8 @@ export function editDistance(a: string, b: string): number {
 
 /** The candidate closest to a probable typo (`flamigo` -> `flamingo`), if one is close enough. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  // The distance costs the product of the lengths: no suggestion for what is no typo of a name.
+  if (word.length > MAX_SUGGESTED_LENGTH) return undefined;
   const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
   let best: string | undefined;
   let bestDistance = limit + 1;

@@ -58,7 +58,7 @@ describe('catalog validation', () => {
     ]);
   });
 
-  it('reports a YAML syntax error with its position, and every other problem too', async () => {
+  it('reports a YAML syntax error first, with its position, and the independent problems after it', async () => {
     const copy = await copyBasicCatalog();
     await copy.write('tags/flamingo-uc.yml', 'packages:\n- project: oslo-config\n  tags: [flamingo-uc\n');
     await copy.replace('rdo.yml', '  - nova@example.org', '  - nova-at-example.org');
@@ -66,10 +66,10 @@ describe('catalog validation', () => {
     const found = await problems(copy);
 
     expect(found).toHaveLength(2);
-    expect(found[0]).toBe(
+    expect(found[0]).toMatch(/^error: tags\/flamingo-uc\.yml:[34]:\d+ YAML syntax error: /);
+    expect(found[1]).toBe(
       `error: ${await copy.at('rdo.yml', 'nova-at-example.org')} packages[0].maintainers[0]: not an e-mail address: "nova-at-example.org"`,
     );
-    expect(found[1]).toMatch(/^error: tags\/flamingo-uc\.yml:[34]:\d+ YAML syntax error: /);
   });
 
   it('reports an unknown template, suggesting the closest, and what the package then lacks', async () => {

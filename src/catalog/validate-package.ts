@@ -10,6 +10,7 @@ import type {
 import { originOf, type Expansion } from './expand-package.js';
 import type { MergedInfo, MergedProject } from './merge-infos.js';
 import { STRING_FIELDS, URL_FIELDS, isValidEmail, isValidUrl, misspeltField } from './field-rules.js';
+import { quoteValue } from './quote-value.js';
 import { didYouMean } from './suggest.js';
 import { isYamlList, isYamlMap, scalarText } from './yaml-parse.js';
 
@@ -33,7 +34,7 @@ function describe(value: YamlValue): string {
   if (value === null) return 'null';
   if (isYamlList(value)) return 'a list';
   if (isYamlMap(value)) return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return `${typeof value} ${quoteValue(value)}`;
 }
 
 class PackageChecker {
@@ -125,7 +126,7 @@ class PackageChecker {
         'error',
         'unknown-template',
         this.ref('conf'),
-        `unknown template ${JSON.stringify(this.expansion.unknownConf)} (not in package-configs)${didYouMean(this.expansion.unknownConf, this.ctx.merged.packageConfigs.keys())}`,
+        `unknown template ${quoteValue(this.expansion.unknownConf)} (not in package-configs)${didYouMean(this.expansion.unknownConf, this.ctx.merged.packageConfigs.keys())}`,
       );
     }
     this.checkSubstitution();
@@ -138,7 +139,7 @@ class PackageChecker {
         'error',
         'substitution',
         this.ref(failure.key),
-        `cannot substitute ${JSON.stringify(failure.template)}: ${failure.reason}`,
+        `cannot substitute ${quoteValue(failure.template)}: ${failure.reason}`,
       );
     }
   }
@@ -163,7 +164,7 @@ class PackageChecker {
         'error',
         'invalid-name',
         this.ref(key),
-        `${key} ${JSON.stringify(value)} cannot name a directory: use letters, digits, '.', '_', '+', '-'`,
+        `${key} ${quoteValue(value)} cannot name a directory: use letters, digits, '.', '_', '+', '-'`,
       );
     }
   }
@@ -189,7 +190,7 @@ class PackageChecker {
           'error',
           'invalid-email',
           this.ref('maintainers', [index]),
-          `not an e-mail address: ${JSON.stringify(maintainer)}`,
+          `not an e-mail address: ${quoteValue(maintainer)}`,
         );
       }
     });
@@ -214,12 +215,7 @@ class PackageChecker {
         if (typeof url !== 'string' && key !== 'upstream') return; // reported as invalid-type
         const sub: YamlPath = isYamlList(value) ? [index] : [];
         const shown = typeof written === 'string' ? written : url;
-        this.report(
-          'error',
-          'invalid-url',
-          this.ref(key, sub),
-          `${key}: not a URL: ${JSON.stringify(shown)}`,
-        );
+        this.report('error', 'invalid-url', this.ref(key, sub), `${key}: not a URL: ${quoteValue(shown)}`);
       });
     }
   }
@@ -233,7 +229,7 @@ class PackageChecker {
         'error',
         'unknown-component',
         this.ref('component'),
-        `unknown component ${JSON.stringify(component)} (not in components)${didYouMean(component, components)}`,
+        `unknown component ${quoteValue(component)} (not in components)${didYouMean(component, components)}`,
       );
     }
   }
@@ -256,7 +252,7 @@ class PackageChecker {
           'error',
           'unknown-tag',
           this.ref('tags', [tag]),
-          `unknown tag ${JSON.stringify(tag)}: neither a release, a release's -uc variant, nor a declared tag${didYouMean(tag, this.ctx.knownTags)}`,
+          `unknown tag ${quoteValue(tag)}: neither a release, a release's -uc variant, nor a declared tag${didYouMean(tag, this.ctx.knownTags)}`,
         );
       }
       if (settings !== null && !isYamlMap(settings)) {
@@ -351,7 +347,7 @@ export function checkTemplateTags(ctx: RuleContext): void {
           severity: 'error',
           code: 'unknown-tag',
           at: { file: part.file, path: [...part.base, 'tags', tag] },
-          message: `unknown tag ${JSON.stringify(tag)}: neither a release, a release's -uc variant, nor a declared tag${didYouMean(tag, ctx.knownTags)}`,
+          message: `unknown tag ${quoteValue(tag)}: neither a release, a release's -uc variant, nor a declared tag${didYouMean(tag, ctx.knownTags)}`,
         });
       }
     }

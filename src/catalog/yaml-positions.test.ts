@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { RDOINFO } from '../../test/helpers/catalog-fixture.js';
+import { anyYaml, validYaml } from '../../test/helpers/yaml-arbitrary.js';
 import type { YamlPath, YamlValue } from './catalog-model.js';
 import { parseYaml } from './yaml-parse.js';
 import { exactYamlLocator, topLevelItems, yamlLocator } from './yaml-locator.js';
@@ -126,6 +128,30 @@ describe('scanYamlPositions', () => {
     expect(scanYamlPositions(documents)).toBeUndefined();
     expect((await yamlLocator(multiline))(['b'])).toEqual({ line: 3, column: 1 });
     expect((await yamlLocator(anchors))(['other', 'c'])).toEqual({ line: 4, column: 3 });
+  });
+
+  it('gives up, instead of looping for ever, on an anchor before a flow collection inside a flow mapping', () => {
+    // Found by the property below: `&a1 []` stopped the value at `]`, and the mapping never moved on.
+    expect(scanYamlPositions('k: {packages: &a1 [], name: false}\n')).toBeUndefined();
+    expect(scanYamlPositions('k: [{a: 1], b]\n')).toBeUndefined();
+  });
+
+  it('gives up on flow nesting deeper than js-yaml reads, without overflowing the stack', () => {
+    expect(scanYamlPositions(`a: ${'{a: '.repeat(20_000)}x${'}'.repeat(20_000)}\n`)).toBeUndefined();
+  });
+
+  it('property: ends on any text, and where it answers, agrees with the yaml package', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(validYaml, anyYaml), async (text) => {
+        const scanned = scanYamlPositions(text);
+        const parsed = parseYaml(text, 'x.yml');
+        if (!scanned || parsed.value === undefined || parsed.duplicateKey) return;
+        const result = await comparePositions(text);
+
+        expect(result.differences).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   const files = ['rdo.yml', 'deps.yml', 'tags/antelope.yml', 'tags/version-locked.yml', 'rdo-full.yml'];

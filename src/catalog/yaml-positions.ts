@@ -1,3 +1,4 @@
+import { YAML_LIMITS } from '../util/yaml-limits.js';
 import type { YamlPath } from './catalog-model.js';
 import { resolvePlainScalar, scalarText } from './yaml-parse.js';
 
@@ -161,6 +162,8 @@ class Scanner {
   private blockIndent: number | undefined;
   private line = 0;
   private text = '';
+  /** Set when a flow collection has a construct the scanner does not follow. */
+  private lost = false;
 
   scan(text: string): boolean {
     const lines = text.split('\n');
@@ -246,6 +249,8 @@ class Scanner {
       }
       this.record(itemKey, innerColumn);
       if (isSeqItem(inner)) {
+        // `- - - x` recurses once per level: deeper than js-yaml reads is not followed.
+        if (this.stack.length >= YAML_LIMITS.maxDepth) return false;
         const nested: Frame = { indent: innerColumn, kind: 'seq', key: itemKey, count: 0 };
         this.stack.push(nested);
         return this.scanNode(inner, innerColumn, nested);
@@ -286,12 +291,17 @@ class Scanner {
   private scanScalar(value: string, column: number, key: string): boolean {
     if (!scalarEndsOnLine(value)) return false;
     if (value.startsWith('[') || value.startsWith('{')) this.scanFlow(column, key);
-    return true;
+    return !this.lost;
   }
 
   /** Locates the items and keys of a one-line flow collection starting at `start`; returns the index after it. */
-  private scanFlow(start: number, key: string): number {
+  private scanFlow(start: number, key: string, depth = 1): number {
     const line = this.text;
+    // Nesting past what js-yaml accepts (YAML_LIMITS.maxDepth) is not followed (nor recursed into).
+    if (depth > YAML_LIMITS.maxDepth) {
+      this.lost = true;
+      return line.length;
+    }
     const close = line[start] === '[' ? ']' : '}';
     let i = start + 1;
     let index = 0;
@@ -302,10 +312,14 @@ class Scanner {
       skip();
       if (i >= line.length) return i;
       if (line[i] === close) return i + 1;
+      // Everything wanted is found: the rest of a long flow line is not recorded.
+      if (this.missing?.size === 0) return line.length;
+      // Every round moves on; one that cannot (a closing bracket of the other kind) is not followed.
+      const before = i;
       if (close === ']') {
         const itemKey = key + INDEX_SEP + index++;
         this.record(itemKey, i);
-        i = this.skipFlowValue(i, itemKey);
+        i = this.skipFlowValue(i, itemKey, false, depth);
       } else {
         const keyStart = i;
         i = this.skipFlowValue(i, undefined, true);
@@ -318,19 +332,28 @@ class Scanner {
         if (line[i] === ':') {
           i++;
           skip();
-          if (line[i] !== ',' && line[i] !== close) i = this.skipFlowValue(i, entryKey);
+          if (line[i] !== ',' && line[i] !== close) i = this.skipFlowValue(i, entryKey, false, depth);
         }
       }
       skip();
       if (line[i] === ',') i++;
+      if (i === before || this.lost) {
+        this.lost = true;
+        return line.length;
+      }
     }
   }
 
   /** Index after the flow value at `i` (a nested collection, a quoted or a plain scalar). */
-  private skipFlowValue(i: number, key: string | undefined, isKey = false): number {
+  private skipFlowValue(i: number, key: string | undefined, isKey = false, depth = 1): number {
     const line = this.text;
     const c = line[i];
-    if ((c === '[' || c === '{') && key !== undefined) return this.scanFlow(i, key);
+    if ((c === '[' || c === '{') && key !== undefined) return this.scanFlow(i, key, depth + 1);
+    // Anchors, aliases and tags are not followed, in flow collections as in blocks.
+    if (c === '&' || c === '*' || c === '!') {
+      this.lost = true;
+      return line.length;
+    }
     if (c === '"' || c === "'") {
       let j = i + 1;
       while (j < line.length && line[j] !== c) j += line[j] === '\\' && c === '"' ? 2 : 1;

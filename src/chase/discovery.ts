@@ -1,5 +1,6 @@
 import {
   commitInfo,
+  isAncestor,
   isCommitHash,
   listNewCommits,
   packageSourcePaths,
@@ -7,7 +8,7 @@ import {
   resolveBranch,
   type LastProcessed,
 } from '../vcs/index.js';
-import type { StoreApi } from '../store/index.js';
+import { isImportedBuild, type CommitRecord, type StoreApi } from '../store/index.js';
 import type { BuildCandidate, ChasePackage } from './chase-model.js';
 import { planPackageCandidates, type LastBuildInfo, type PackageScan } from './plan-candidates.js';
 
@@ -35,6 +36,29 @@ export interface PackageDiscovery {
   readonly error: string | null;
 }
 
+/**
+ * The build the chaser continues from, among what `lookup` finds (the newest
+ * of any origin, else the newest ferry built itself). A build remote/import
+ * brought counts only when its commit is in the followed branch's history
+ * (and it was built from that branch): then git lists what came after it,
+ * whatever time its commit.yaml claimed. Any other imported build (another
+ * branch, a commit this upstream does not have, a commit time in the future)
+ * would make the chaser skip or miss new commits, so the chaser continues
+ * from its own newest build instead.
+ */
+async function continueFrom(
+  lookup: (ownOnly: boolean) => Promise<CommitRecord | undefined>,
+  upstreamDir: string,
+  ref: string,
+  branch: string,
+): Promise<CommitRecord | undefined> {
+  const newest = await lookup(false);
+  if (!newest || !isImportedBuild(newest)) return newest;
+  const onBranch = newest.commitBranch === null || newest.commitBranch === branch;
+  const inHistory = onBranch && (await isAncestor(upstreamDir, newest.commitHash, ref).catch(() => false));
+  return inHistory ? newest : lookup(true);
+}
+
 async function scanPackage(
   store: StoreApi,
   pkg: ChasePackage,
@@ -58,13 +82,23 @@ async function scanPackage(
   const branch = pinned ? pkg.sourceBranch : upstream!.name;
   const head = await commitInfo(paths.upstream, pinned ? pkg.sourceBranch : upstream!.commit);
 
-  let last = await store.lastProcessedCommit(pkg.name);
+  let last = await continueFrom(
+    (ownOnly) => store.lastProcessedCommit(pkg.name, { ownOnly }),
+    paths.upstream,
+    ref,
+    branch,
+  );
   let headOnly = options.headOnly;
   let branchSwitched = false;
   if (last && last.commitBranch !== null && last.commitBranch !== branch) {
     // DLRN: a switched source branch behaves as a first build on it, unless that branch was built before.
     branchSwitched = true;
-    last = await store.lastBuiltCommit(pkg.name, branch);
+    last = await continueFrom(
+      (ownOnly) => store.lastBuiltCommit(pkg.name, branch, { ownOnly }),
+      paths.upstream,
+      ref,
+      branch,
+    );
     headOnly = true;
   }
   const since: LastProcessed | undefined =

@@ -9,6 +9,7 @@ export const KILL_POINTS = [
   'after-place',
   'after-record',
   'label-switch',
+  'before-aggregate',
   'after-labels',
 ] as const;
 export type KillPoint = (typeof KILL_POINTS)[number];

@@ -104,7 +104,15 @@ export function classifyFailure(
   maxRetries: number,
 ): 'RETRY' | 'FAILED' {
   if (retriesSoFar >= maxRetries || patterns.length === 0) return 'FAILED';
-  const regexes = patterns.map((p) => new RegExp(p));
+  // ferry.yaml's patterns are checked at load; a pattern that does not compile anyway
+  // (given in code) matches nothing rather than replacing the build's real failure.
+  const regexes = patterns.flatMap((p) => {
+    try {
+      return [new RegExp(p)];
+    } catch {
+      return [];
+    }
+  });
   for (const line of log.split('\n')) {
     const trimmed = line.trim();
     if (regexes.some((re) => re.test(trimmed))) return 'RETRY';

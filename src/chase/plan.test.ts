@@ -104,6 +104,9 @@ describe('classifyFailure', () => {
     expect(classifyFailure(log, DEFAULT_RETRY_PATTERNS, 3, 3)).toBe('FAILED');
     expect(classifyFailure('error: File not found\n', DEFAULT_RETRY_PATTERNS, 0, 3)).toBe('FAILED');
     expect(classifyFailure('flaky: ECONNRESET', ['ECONN[A-Z]+'], 1, 3)).toBe('RETRY');
+    // A pattern that does not compile matches nothing; the others still apply.
+    expect(classifyFailure('flaky: ECONNRESET', ['(unclosed', 'ECONN[A-Z]+'], 1, 3)).toBe('RETRY');
+    expect(classifyFailure('error: real reason', ['(unclosed'], 0, 3)).toBe('FAILED');
   });
 
   it('keeps the tail of a log', () => {

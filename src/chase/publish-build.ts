@@ -119,7 +119,8 @@ async function labelSnapshot(
  *    versions.csv, delorean.repo, logs, repodata from the previous snapshot);
  * 2. journal `placing`; the directory is renamed into place;
  * 3. one transaction records the commit, ends the build job and, when no
- *    package's newest build fails, records the `consistent` vote;
+ *    package's newest build fails, records the `consistent` vote and the
+ *    label move recovery follows;
  * 4. commit.yaml is written (it carries the commit's id);
  * 5. `current` (and `consistent`) switch atomically; with components the
  *    aggregate label directories are rewritten;
@@ -226,6 +227,13 @@ export async function publishBuild(ctx: PublishContext, build: FinishedBuild): P
         notes: '',
         component: recorded.component,
       });
+      // Where recovery puts `consistent` back: the vote above is for DLRN's API, and
+      // clients may write votes; only the chaser writes label moves.
+      await tx.recordLabelMove({
+        label: 'consistent',
+        commitId: recorded.id,
+        component: ref.component ?? null,
+      });
     }
     return recorded;
   });
@@ -256,6 +264,9 @@ export async function moveLabels(
     const components = [
       ...new Set(ctx.packages.map((p) => p.component).filter((c): c is string => c !== null)),
     ];
+    // Killed here, the component labels are moved and the aggregates still show the old
+    // ones: recovery's repairAggregates rewrites them at the next start.
+    killPoint('before-aggregate');
     for (const label of names) await writeAggregateRepo(ctx.reposDir, label, components, ctx.reponame);
   }
   return moved;

@@ -1,17 +1,21 @@
-import { lstat, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, readdir, rename, rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 
 import {
+  aggregateLabels,
+  checkAggregateRepo,
   readLabel,
   removeStaleAsideFiles,
   renderCommitYaml,
   snapshotDir,
   snapshotName,
+  sweepStaleAsideFiles,
   switchLabel,
   writeAggregateRepo,
   type SnapshotRef,
 } from '../layout/index.js';
-import { CONSISTENT_CI_NAME, type CommitRecord, type StoreApi } from '../store/index.js';
+import { snapshotGaps } from '../report/index.js';
+import type { CommitRecord, StoreApi } from '../store/index.js';
 import { replaceFile } from './replace-file.js';
 import { toSnapshotCommit, type PublishContext } from './publish-build.js';
 import { clearJournal, readJournal, type PublishJournal } from './publish-journal.js';
@@ -26,6 +30,13 @@ export interface RecoveryReport {
   } | null;
   /** Labels that did not match the database and were switched. */
   readonly labelsFixed: readonly string[];
+  /**
+   * Labels left where they are because the snapshot the database names is
+   * incomplete (`<label>: <snapshot>: <what it lacks>`); `ferry status` shows them.
+   */
+  readonly labelsBlocked: readonly string[];
+  /** Aggregate label directories (with components) rewritten because they disagreed with their components' labels. */
+  readonly aggregatesFixed: readonly string[];
   /** Stale temporary files and directories removed. */
   readonly removed: number;
 }
@@ -87,35 +98,74 @@ export async function rollBackPublish(ctx: PublishContext): Promise<void> {
 
 /**
  * Makes the labels say what the database says: `current` on the newest
- * successful build, `consistent` on the build of the newest `consistent`
- * vote (per component with components). Returns the labels switched.
+ * successful build, `consistent` on the build the chaser last moved it to
+ * (its newest label move; per component with components). Returns the
+ * labels switched. `current` is never a build remote/import brought (its
+ * snapshot holds that build alone), and no label is moved onto an incomplete
+ * snapshot (see snapshotGaps): those are added to `blocked`.
  */
-export async function reconcileLabels(ctx: PublishContext): Promise<string[]> {
+export async function reconcileLabels(ctx: PublishContext, blocked: string[] = []): Promise<string[]> {
   const components: (string | null)[] = ctx.useComponents
     ? [...new Set(ctx.packages.map((p) => p.component).filter((c): c is string => c !== null))].sort()
     : [null];
   const fixed: string[] = [];
   for (const component of components) {
     const scope = component === null ? {} : { component };
-    const [current] = await ctx.store.findCommits({ ...scope, status: 'SUCCESS', limit: 1 });
-    const vote = await ctx.store.newestVote({ ...scope, ciName: CONSISTENT_CI_NAME });
+    const [current] = await ctx.store.findCommits({ ...scope, status: 'SUCCESS', imported: false, limit: 1 });
+    // The chaser's own record of its moves, never a vote: clients write votes.
+    const consistent = await ctx.store.labelTarget('consistent', component ?? undefined);
     for (const [label, commit] of [
       ['current', current],
-      ['consistent', vote?.commit],
+      ['consistent', consistent],
     ] as const) {
       if (!commit) continue;
       const ref = refOf(commit, ctx.useComponents);
       const shown = await readLabel(ctx.reposDir, label, ref.component);
       if (shown?.name === snapshotName(ref) && shown.dir === snapshotDir(ctx.reposDir, ref)) continue;
       if (!(await exists(snapshotDir(ctx.reposDir, ref)))) continue;
+      const name = component ? `component/${component}/${label}` : label;
+      const gaps = await snapshotGaps(snapshotDir(ctx.reposDir, ref), ctx.reponame);
+      if (gaps.length > 0) {
+        blocked.push(
+          `${name}: ${relative(ctx.workspaceRoot, snapshotDir(ctx.reposDir, ref))}: ${gaps.join('; ')}`,
+        );
+        continue;
+      }
       await switchLabel(ctx.reposDir, label, ref);
-      fixed.push(component ? `component/${component}/${label}` : label);
+      fixed.push(name);
     }
   }
-  if (ctx.useComponents && fixed.length > 0) {
-    const names = components.filter((c): c is string => c !== null);
-    for (const label of ['current', 'consistent'])
-      await writeAggregateRepo(ctx.reposDir, label, names, ctx.reponame);
+  return fixed;
+}
+
+/** How many times an aggregate is rewritten when it keeps disagreeing (a promotion moving its labels meanwhile). */
+const AGGREGATE_ATTEMPTS = 3;
+
+/**
+ * With components, recomputes the aggregate of every label that has one
+ * (`current`, `consistent`, promotion names: see aggregateLabels) from the
+ * components' labels as they are, and rewrites those that differ in any way
+ * (the joined `.repo`, its md5, versions.csv, the links to the hashed copy).
+ * Run at every recovery, whatever else was repaired: a chaser killed between
+ * a component label switch and the aggregate rewrite leaves the labels right
+ * and only the aggregate stale. A promotion may move component labels while
+ * this runs (ferry serve does not take the chaser's lock), so each aggregate
+ * is checked again after it is written. Returns the labels rewritten.
+ */
+export async function repairAggregates(ctx: PublishContext): Promise<string[]> {
+  if (!ctx.useComponents) return [];
+  const components = [
+    ...new Set(ctx.packages.map((p) => p.component).filter((c): c is string => c !== null)),
+  ].sort();
+  const fixed: string[] = [];
+  for (const label of await aggregateLabels(ctx.reposDir, components, ctx.reponame)) {
+    for (let attempt = 0; attempt < AGGREGATE_ATTEMPTS; attempt++) {
+      const check = await checkAggregateRepo(ctx.reposDir, label, components, ctx.reponame);
+      // A label symlink where the aggregate directory should be: `ferry status` reports it.
+      if (check.problems.length === 0 || check.conflict) break;
+      await writeAggregateRepo(ctx.reposDir, label, components, ctx.reponame);
+      if (!fixed.includes(label)) fixed.push(label);
+    }
   }
   return fixed;
 }
@@ -141,33 +191,28 @@ async function discardWorkDirs(stateDir: string): Promise<void> {
 /**
  * Run by the chaser before anything else, holding the workspace lock: settles
  * an interrupted publish, removes temporary files a killed process left
- * (label links, atomic writes, build work directories), and puts every label
- * back on the snapshot the database says it should show.
+ * (label links, atomic writes, staging directories, build work directories,
+ * at every depth ferry writes them), puts every label back on the snapshot
+ * the database says it should show, and rewrites every aggregate that is not
+ * the join of its components' labels.
  */
 export async function recoverWorkspace(ctx: PublishContext): Promise<RecoveryReport> {
   const journal = await readJournal(ctx.stateDir);
   const interrupted = journal ? await settleJournal(ctx, journal) : null;
   await clearJournal(ctx.stateDir);
   await discardWorkDirs(ctx.stateDir);
-  let removed = (await removeStaleAsideFiles(ctx.reposDir)).length;
-  const components = [
-    ...new Set(ctx.packages.map((p) => p.component).filter((c): c is string => c !== null)),
-  ];
-  for (const component of components) {
-    removed += (await removeStaleAsideFiles(join(ctx.reposDir, 'component', component))).length;
-    for (const label of ['current', 'consistent']) {
-      removed += (await removeStaleAsideFiles(join(ctx.reposDir, label))).length;
-    }
-  }
-  const labelsFixed = await reconcileLabels(ctx);
-  return { interrupted, labelsFixed, removed };
+  // Every depth ferry writes temporaries at (labels, aggregates and their hashed copies,
+  // staging beside snapshots), and the journal's own aside file.
+  const removed =
+    (await sweepStaleAsideFiles(ctx.reposDir)).length + (await removeStaleAsideFiles(ctx.stateDir)).length;
+  const labelsBlocked: string[] = [];
+  const labelsFixed = await reconcileLabels(ctx, labelsBlocked);
+  // Always, not only when a label was fixed: the labels may be right and their aggregate stale.
+  const aggregatesFixed = await repairAggregates(ctx);
+  return { interrupted, labelsFixed, labelsBlocked, aggregatesFixed, removed };
 }
 
-/** For tests and `ferry status`: whether a snapshot directory has every file a consumer reads. */
+/** For tests: whether a snapshot directory has every file a consumer reads (see snapshotGaps). */
 export async function isCompleteSnapshot(dir: string, reponame = 'delorean'): Promise<boolean> {
-  for (const name of ['commit.yaml', 'versions.csv', `${reponame}.repo`, 'repodata/repomd.xml']) {
-    if (!(await exists(join(dir, name)))) return false;
-  }
-  const yaml = await readFile(join(dir, 'commit.yaml'), 'utf8').catch(() => '');
-  return yaml.includes('status: SUCCESS');
+  return (await snapshotGaps(dir, reponame)).length === 0;
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 
 import { isFerryError } from '../errors.js';
+import { guardClosedOutput, type OutputGuard } from './closed-output.js';
 import type { CliIo, CommandRegistration } from './command-context.js';
 
 /**
@@ -19,9 +20,16 @@ const STANDALONE_COMMANDS: Readonly<Record<string, () => Promise<CommandRegistra
   '-V': () => Promise.resolve(() => undefined),
 };
 
+/** Set when main() runs on the process's own streams: their readers may go away (closed-output.ts). */
+let outputGuard: OutputGuard | undefined;
+
 const defaultIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text) => {
+    if (!outputGuard?.closed(process.stdout)) process.stdout.write(text);
+  },
+  stderr: (text) => {
+    if (!outputGuard?.closed(process.stderr)) process.stderr.write(text);
+  },
 };
 
 /** The version in package.json (dist/cli/main.js and src/cli/main.ts are both two levels below it). */
@@ -51,6 +59,7 @@ export function buildProgram(
 
 /** Runs the CLI and returns the process exit code (see DESIGN.md, command contract). */
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  if (io === defaultIo) outputGuard ??= guardClosedOutput();
   let exitCode = 0;
   const standalone = STANDALONE_COMMANDS[argv[0] ?? ''];
   const commands = standalone ? [await standalone()] : (await import('./commands/index.js')).COMMANDS;

@@ -36,6 +36,9 @@ export {
   type RepoLocation,
   type RepoSpec,
 } from './repo-spec.js';
+export { expandRepoArgument, expandRepoArguments, type ExpandOptions } from './expand-repo-arguments.js';
+export { locateBaseurl, repoFileSpecs, type LocalMirror, type RepoFileContext } from './repo-file-specs.js';
+export { DEFAULT_HTTP_MAX_BYTES, DEFAULT_HTTP_TIMEOUT_MS, httpGet, type HttpLimits } from './http-get.js';
 export { loadRepo, type LoadedRepo, type LoadRepoOptions, type LoadSource } from './repo-loader.js';
 export {
   repoPackagesFromModels,

@@ -1,8 +1,9 @@
 /**
  * Reading a repository's metadata files, local or over http(s) (node's
- * fetch), each checked against the checksum repomd.xml declares for it, as
- * dnf's librepo does. Failures are FERRY_REPODATA_INVALID naming the file or
- * URL (exit 2: the check could not be done).
+ * fetch, bounded: see http-get.ts), each checked against the checksum
+ * repomd.xml declares for it, as dnf's librepo does. Failures are
+ * FERRY_REPODATA_INVALID naming the file or URL (exit 2: the check could not
+ * be done).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -12,14 +13,18 @@ import { FerryError } from '../errors.js';
 // Deep imports (not ../repo/index.js, which loads the writer and its workers): start-up time.
 import { decompressMetadata } from '../repo/decompress.js';
 import { parseRepomd, type Repomd, type RepomdRecord } from '../repo/repomd.js';
+import { httpGet, type HttpLimits } from './http-get.js';
 import type { RepoLocation } from './repo-spec.js';
+
+/** repomd.xml is small; a larger answer is not repository metadata. */
+const REPOMD_MAX_BYTES = 16 * 1024 * 1024;
 
 /** The files of one repository. */
 export interface MetadataSource {
   /** Path or URL of a file relative to the repository root, for messages. */
   describe(href: string): string;
-  /** The raw bytes of a file relative to the repository root. */
-  read(href: string): Promise<Buffer>;
+  /** The raw bytes of a file relative to the repository root; over HTTP, at most `maxBytes`. */
+  read(href: string, maxBytes?: number): Promise<Buffer>;
 }
 
 function localSource(root: string): MetadataSource {
@@ -40,40 +45,22 @@ function localSource(root: string): MetadataSource {
   };
 }
 
-function httpSource(base: string): MetadataSource {
+function httpSource(base: string, limits: HttpLimits): MetadataSource {
   return {
     describe: (href) => new URL(href, base).href,
-    read: async (href) => {
-      const url = new URL(href, base).href;
-      let response: Response;
-      try {
-        response = await fetch(url);
-      } catch (error) {
-        const reason =
-          error instanceof Error
-            ? error.cause instanceof Error
-              ? error.cause.message
-              : error.message
-            : String(error);
-        throw new FerryError('FERRY_REPODATA_INVALID', `cannot fetch ${url}: ${reason}`, { cause: error });
-      }
-      if (!response.ok) {
-        throw new FerryError('FERRY_REPODATA_INVALID', `cannot fetch ${url}: HTTP ${response.status}`);
-      }
-      return Buffer.from(await response.arrayBuffer());
-    },
+    read: (href, maxBytes) => httpGet(new URL(href, base).href, limits, maxBytes),
   };
 }
 
 /** The metadata reader for a repository location. */
-export function metadataSource(location: RepoLocation): MetadataSource {
-  return location.kind === 'local' ? localSource(location.path) : httpSource(location.url);
+export function metadataSource(location: RepoLocation, limits: HttpLimits = {}): MetadataSource {
+  return location.kind === 'local' ? localSource(location.path) : httpSource(location.url, limits);
 }
 
 /** Reads and parses repodata/repomd.xml. */
 export async function readRepomdFrom(source: MetadataSource): Promise<Repomd> {
   const href = 'repodata/repomd.xml';
-  const data = await source.read(href);
+  const data = await source.read(href, REPOMD_MAX_BYTES);
   return parseRepomd(data.toString('utf8'), source.describe(href));
 }
 
@@ -98,7 +85,8 @@ export function verifyRecordChecksum(data: Uint8Array, record: RepomdRecord, fil
 /** Reads the file of a repomd record, verifies its checksum and decompresses it. */
 export async function readRecord(source: MetadataSource, record: RepomdRecord): Promise<Buffer> {
   const file = source.describe(record.href);
-  const data = await source.read(record.href);
+  // The size repomd.xml declares bounds the download (the checksum would refuse more anyway).
+  const data = await source.read(record.href, record.size);
   verifyRecordChecksum(data, record, file);
   return decompressMetadata(data, file);
 }

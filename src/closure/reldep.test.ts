@@ -117,7 +117,8 @@ describe('formatReldep (libsolv pool_dep2str)', () => {
     const texts = Array.from({ length: 1500 }, () => randomRich(random, { atoms, depth: 3, mistakes: 0.12 }));
     const program = `
 import json, sys, tempfile, hawkey
-sack = hawkey.Sack(cachedir=tempfile.mkdtemp(), arch='x86_64')
+cache = tempfile.TemporaryDirectory()  # removed when python exits
+sack = hawkey.Sack(cachedir=cache.name, arch='x86_64')
 out = []
 for t in json.load(sys.stdin):
     try:

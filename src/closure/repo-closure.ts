@@ -13,6 +13,7 @@ import {
   type ClosureSelection,
 } from './closure-check.js';
 import { ClosurePool, machineArch } from './closure-pool.js';
+import type { HttpLimits } from './http-get.js';
 import { loadRepo, type LoadedRepo, type LoadSource } from './repo-loader.js';
 import { assertDistinctIds, type RepoSpec } from './repo-spec.js';
 
@@ -22,6 +23,8 @@ export interface OpenPoolOptions {
   readonly archVariant?: ArchVariant;
   /** Read ferry's dependency index when the repodata has a current one (default true). */
   readonly useIndex?: boolean;
+  /** Timeout and size limit of reads over HTTP(S). */
+  readonly http?: HttpLimits;
 }
 
 /** A pool and how each repository was read. */
@@ -38,7 +41,12 @@ export async function openClosurePool(
 ): Promise<OpenedPool> {
   assertDistinctIds(specs);
   const loaded: LoadedRepo[] = await Promise.all(
-    specs.map((spec) => loadRepo(spec, options.useIndex === undefined ? {} : { useIndex: options.useIndex })),
+    specs.map((spec) =>
+      loadRepo(spec, {
+        ...(options.useIndex === undefined ? {} : { useIndex: options.useIndex }),
+        ...(options.http ? { http: options.http } : {}),
+      }),
+    ),
   );
   const pool = new ClosurePool(
     loaded.map((repo) => ({ id: repo.spec.id, packages: repo.packages })),

@@ -18,6 +18,7 @@ import {
   verifyRecordChecksum,
   type MetadataSource,
 } from './metadata-source.js';
+import type { HttpLimits } from './http-get.js';
 import { scanFilelists, scanPrimary } from './primary-scan.js';
 import type { FileOwners, RepoPackages } from './repo-packages.js';
 import type { RepoSpec } from './repo-spec.js';
@@ -38,6 +39,8 @@ export interface LoadedRepo {
 export interface LoadRepoOptions {
   /** Use ferry's dependency index when present and current (default true). */
   readonly useIndex?: boolean;
+  /** Timeout and size limit of reads over HTTP(S). */
+  readonly http?: HttpLimits;
 }
 
 /**
@@ -83,7 +86,7 @@ async function fromIndex(
 ): Promise<RepoPackages | undefined> {
   const file = source.describe(record.href);
   try {
-    const data = await source.read(record.href);
+    const data = await source.read(record.href, record.size);
     verifyRecordChecksum(data, record, file);
     const { header } = readIndexHeader(data, file);
     if (primary.checksum.type !== 'sha256' || header.primary !== primary.checksum.value) {
@@ -105,7 +108,7 @@ async function fromIndex(
  * dependency index is not an error (the XML is read instead, with a note).
  */
 export async function loadRepo(spec: RepoSpec, options: LoadRepoOptions = {}): Promise<LoadedRepo> {
-  const source = metadataSource(spec.location);
+  const source = metadataSource(spec.location, options.http);
   const repomd = await readRepomdFrom(source);
   const primary = recordOf(repomd, 'primary', source);
   const notes: string[] = [];

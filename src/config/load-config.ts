@@ -1,10 +1,22 @@
-import { readFile } from 'node:fs/promises';
-
 import { LineCounter, parseDocument, isMap, isScalar, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 
-import { FerryError, formatLocated } from '../errors.js';
+import { FerryError, formatLocated, isFerryError } from '../errors.js';
+import { documentValue } from '../util/yaml-document-value.js';
+import {
+  YAML_LIMITS,
+  readYamlFile,
+  yamlErrorMessage,
+  yamlSizeProblem,
+  type YamlLimits,
+} from '../util/yaml-limits.js';
 import { configSchema, type FerryConfig } from './config-schema.js';
+
+/**
+ * ferry.yaml is a screenful: 256 KiB is already a mistake, and bounds the
+ * `yaml` package's parse (2 s, 150 MB at worst; the other limits are the shared ones).
+ */
+export const CONFIG_YAML_LIMITS: YamlLimits = { ...YAML_LIMITS, maxBytes: 256 * 1024 };
 
 export interface ConfigProblem {
   readonly file: string;
@@ -22,8 +34,9 @@ export interface ConfigProblem {
 export async function loadConfig(file: string): Promise<FerryConfig> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readYamlFile(file, 'FERRY_CONFIG_INVALID', CONFIG_YAML_LIMITS);
   } catch (error) {
+    if (isFerryError(error)) throw error;
     throw new FerryError('FERRY_CONFIG_INVALID', `cannot read configuration: ${(error as Error).message}`, {
       file,
       cause: error,
@@ -34,25 +47,45 @@ export async function loadConfig(file: string): Promise<FerryConfig> {
 
 /** Validates configuration text; `file` is used in error messages. */
 export function parseConfig(text: string, file: string): FerryConfig {
+  const tooLarge = yamlSizeProblem(text.length, CONFIG_YAML_LIMITS);
+  if (tooLarge) throw new FerryError('FERRY_CONFIG_INVALID', tooLarge.message, { file });
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: ConfigProblem[] = [];
-  for (const error of doc.errors) {
+  // The first YAML error only: the ones after it mostly follow from it (an unclosed bracket gives
+  // several; a nesting too deep for the parser's stack gives one per level).
+  const firstError = doc.errors.reduce<(typeof doc.errors)[number] | undefined>(
+    (earliest, error) => (earliest && earliest.pos[0] <= error.pos[0] ? earliest : error),
+    undefined,
+  );
+  for (const error of firstError ? [firstError] : []) {
     const pos = lineCounter.linePos(error.pos[0]);
     problems.push({
       file,
       line: pos.line,
       column: pos.col,
       path: '',
-      message: error.message.split('\n')[0]!,
+      message: yamlErrorMessage(error, CONFIG_YAML_LIMITS),
     });
   }
   if (problems.length === 0) {
-    const raw: unknown = doc.toJS() ?? {};
-    const result = configSchema.safeParse(raw);
-    if (result.success) return result.data;
-    for (const issue of result.error.issues) problems.push(locateIssue(issue, doc, lineCounter, file));
+    const parsed = documentValue(doc, lineCounter, CONFIG_YAML_LIMITS);
+    if ('problem' in parsed) {
+      const { problem } = parsed;
+      problems.push({
+        file,
+        line: problem.line ?? 1,
+        column: problem.column ?? 1,
+        path: formatPath(problem.path),
+        message: problem.message,
+      });
+    } else {
+      const result = configSchema.safeParse(parsed.value ?? {});
+      if (result.success) return result.data;
+      for (const issue of result.error.issues) problems.push(...locateIssue(issue, doc, lineCounter, file));
+    }
   }
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
   const lines = problems.map((p) =>
     formatLocated(p.path ? `${p.path}: ${p.message}` : p.message, p.file, p.line, p.column),
   );
@@ -66,29 +99,35 @@ export function parseConfig(text: string, file: string): FerryConfig {
   );
 }
 
+/** The key node of `key` in the mapping `parent`, for problems about a key. */
+function keyNode(parent: Node | undefined, key: unknown): Node | undefined {
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
+  return pair && isScalar(pair.key) ? pair.key : undefined;
+}
+
+/** One problem per offending field (an issue about several unknown keys gives one per key). */
 function locateIssue(
   issue: z.core.$ZodIssue,
   doc: Document,
   lineCounter: LineCounter,
   file: string,
-): ConfigProblem {
+): ConfigProblem[] {
   const path = issue.path.map((part) => (typeof part === 'symbol' ? part.toString() : part));
-  let node = nodeAt(doc, path);
-  let message = issue.message;
-  let fieldPath = formatPath(path);
+  const at = (node: Node | undefined, fieldPath: readonly (string | number)[], message: string) => {
+    const pos = lineCounter.linePos(node?.range?.[0] ?? 0);
+    return { file, line: pos.line, column: pos.col, path: formatPath(fieldPath), message };
+  };
   if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0]!;
-    const parent = node;
-    fieldPath = formatPath([...path, key]);
-    message = `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''}`;
-    if (isMap(parent)) {
-      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
-      if (pair && isScalar(pair.key)) node = pair.key;
-    }
+    const parent = nodeAt(doc, path);
+    return issue.keys.map((key) => at(keyNode(parent, key) ?? parent, [...path, key], 'unknown key'));
   }
-  const offset = node?.range?.[0] ?? 0;
-  const pos = lineCounter.linePos(offset);
-  return { file, line: pos.line, column: pos.col, path: fieldPath, message };
+  if (issue.code === 'invalid_key') {
+    // A record's key (a macro name): point at the key, say what is wrong with it.
+    const node = keyNode(nodeAt(doc, path.slice(0, -1)), path.at(-1)) ?? nodeAt(doc, path);
+    return [at(node, path, `invalid key: ${issue.issues[0]?.message ?? issue.message}`)];
+  }
+  return [at(nodeAt(doc, path), path, issue.message)];
 }
 
 function nodeAt(doc: Document, path: readonly (string | number)[]): Node | undefined {

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import { aliasBomb, anyYaml } from '../../test/helpers/yaml-arbitrary.js';
 import { FerryError } from '../errors.js';
 import { exec } from '../util/exec.js';
 import { parseCommitYaml, renderCommitYaml, type SnapshotCommit } from './commit-yaml.js';
@@ -203,6 +205,30 @@ describe('parseCommitYaml', () => {
 
     expect(error).toBeInstanceOf(FerryError);
     expect(String(error)).toMatch(/^x\/commit\.yaml:\d+:\d+: invalid YAML/);
+  });
+
+  it('refuses an alias bomb and a recursive alias as FERRY_REPODATA_INVALID naming the file', () => {
+    const bomb = `commits:\n- commit_hash: a\n  dt_commit: 1\n  status: SUCCESS\n  notes: *l8\n`;
+
+    expect(() => parseCommitYaml(`${aliasBomb(9, 9)}${bomb}`, 'x/commit.yaml')).toThrow(
+      /^x(\.l\d)?: aliases expand the document past 16 MiB$/,
+    );
+    expect(() => parseCommitYaml('commits: &c [*c]\n', 'x/commit.yaml')).toThrow(/recursive alias/);
+  });
+
+  it('property: any document gives commits or one FERRY_REPODATA_INVALID naming the file', () => {
+    fc.assert(
+      fc.property(anyYaml, (text) => {
+        try {
+          parseCommitYaml(text, 'x/commit.yaml');
+        } catch (error) {
+          expect(error).toBeInstanceOf(FerryError);
+          expect((error as FerryError).code).toBe('FERRY_REPODATA_INVALID');
+          expect((error as FerryError).file).toBe('x/commit.yaml');
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('rejects an unknown status with its field path', () => {

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { load } from 'js-yaml';
-
 import { FerryError } from '../errors.js';
+import { loadYaml } from '../util/load-yaml.js';
+import { readYamlFile } from '../util/yaml-limits.js';
 import { dumpListOfMaps } from './pyyaml-dump.js';
 
 export const BUILD_STATUSES = ['SUCCESS', 'FAILED', 'RETRY'] as const;
@@ -113,21 +112,8 @@ function numberOf(value: unknown, field: string, file: string): number {
 
 /** Reads a `commit.yaml` (ferry's or DLRN's) back into commits. */
 export function parseCommitYaml(text: string, file = 'commit.yaml'): SnapshotCommit[] {
-  let data: unknown;
-  try {
-    data = load(text);
-  } catch (error) {
-    const mark = (error as { mark?: { line: number; column: number } }).mark;
-    throw new FerryError(
-      'FERRY_REPODATA_INVALID',
-      `invalid YAML: ${(error as Error).message.split('\n')[0]}`,
-      {
-        file,
-        ...(mark ? { line: mark.line + 1, column: mark.column + 1 } : {}),
-        cause: error,
-      },
-    );
-  }
+  // Within the shared YAML limits (size, nesting, aliases): a remote DLRN's commit.yaml is input too.
+  const data = loadYaml(text, file, 'FERRY_REPODATA_INVALID');
   const commits = (data as { commits?: unknown } | null)?.commits;
   if (!Array.isArray(commits)) {
     throw new FerryError('FERRY_REPODATA_INVALID', 'commits: missing or not a list', { file });
@@ -178,7 +164,8 @@ export async function snapshotIdentity(
   dir: string,
 ): Promise<{ commitHash: string | null; project: string | null }> {
   try {
-    const [commit] = parseCommitYaml(await readFile(join(dir, 'commit.yaml'), 'utf8'));
+    const file = join(dir, 'commit.yaml');
+    const [commit] = parseCommitYaml(await readYamlFile(file, 'FERRY_REPODATA_INVALID'), file);
     return { commitHash: commit?.commitHash ?? null, project: commit?.projectName ?? null };
   } catch {
     return { commitHash: null, project: null };

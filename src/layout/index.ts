@@ -13,6 +13,8 @@ export {
 } from './snapshot-path.js';
 export {
   assertLabelName,
+  CHASER_LABELS,
+  isChaserLabel,
   isValidLabelName,
   labelPath,
   listLabels,
@@ -20,6 +22,7 @@ export {
   removeLabel,
   RESERVED_LABEL_NAMES,
   switchLabel,
+  type ChaserLabel,
   type LabelTarget,
 } from './labels.js';
 export {
@@ -43,9 +46,17 @@ export {
 export { DEFAULT_REPONAME, renderDeloreanRepo, type RepoFileInput } from './delorean-repo.js';
 export {
   aggregateContent,
+  aggregateLabels,
+  checkAggregateRepo,
   readAggregateHash,
   writeAggregateRepo,
+  type AggregateCheck,
   type AggregateResult,
 } from './aggregate-repo.js';
-export { removeStaleAsideFiles } from './stale-aside.js';
+export {
+  findStaleAsideFiles,
+  removeStaleAsideFiles,
+  sweepStaleAsideFiles,
+  temporaryDirectories,
+} from './stale-aside.js';
 export { dumpListOfMaps } from './pyyaml-dump.js';

@@ -4,8 +4,26 @@ import { basename, join, relative, resolve } from 'node:path';
 
 import { FerryError } from '../errors.js';
 import { asidePath } from '../util/atomic-write.js';
-import { isSafeName } from '../util/names.js';
+import { isSafeName, unsafeNameReason } from '../util/names.js';
 import { labelBaseDir, snapshotDir, type SnapshotRef } from './snapshot-path.js';
+
+/**
+ * The labels the chaser maintains itself (`current`: the newest successful
+ * build; `consistent`: the newest one where no package's latest build
+ * fails). They are never promotion names, and never CI job names either.
+ */
+export const CHASER_LABELS = ['current', 'consistent'] as const;
+export type ChaserLabel = (typeof CHASER_LABELS)[number];
+
+/**
+ * True when `name` is one of the chaser's labels. Case is ignored: ferry's
+ * stores and Linux compare names exactly, but a workspace on a
+ * case-insensitive file system would make `Current` the same link.
+ */
+export function isChaserLabel(name: string): boolean {
+  const lower = name.toLowerCase();
+  return CHASER_LABELS.some((label) => label === lower);
+}
 
 /**
  * Names that can never be labels: they are files or directories of the layout
@@ -37,7 +55,7 @@ export function isValidLabelName(name: string): boolean {
 export function assertLabelName(name: string): string {
   if (!isValidLabelName(name)) {
     const why = !isSafeName(name)
-      ? "use letters, digits, '.', '_', '+', '-' (no '/', no '..', no leading '.' or '-')"
+      ? unsafeNameReason(name)!
       : SHARD_LIKE.test(name)
         ? 'two hexadecimal characters name a shard directory of repos/'
         : 'the name is used by the repository layout';

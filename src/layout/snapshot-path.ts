@@ -18,6 +18,14 @@ export interface SnapshotRef {
 const HASH = /^[0-9A-Za-z][0-9A-Za-z_.-]*$/;
 
 /**
+ * The longest commit hash a snapshot directory is named after: DLRN's column
+ * (a SHA-256 in hex). The directory name then has at most 91 bytes, so its
+ * staging and trash siblings (`.<name>.<pid>.<8 hex>.tmp`) fit NAME_MAX too;
+ * the other hashes contribute 8 characters each whatever their length.
+ */
+export const MAX_COMMIT_HASH_LENGTH = 64;
+
+/**
  * The snapshot directory of a build relative to `repos/`, exactly as DLRN's
  * `Commit.getshardedcommitdir()`: `[component/<c>/]xx/yy/<commit>_<distro8>[_<extended8>]`.
  * An extended hash of 49 characters or more is two hashes joined by `_`: both
@@ -29,7 +37,7 @@ const HASH = /^[0-9A-Za-z][0-9A-Za-z_.-]*$/;
  */
 export function shardedCommitDir(ref: SnapshotRef): string {
   const commit = ref.commitHash;
-  if (commit.length < 4 || !HASH.test(commit)) {
+  if (commit.length < 4 || commit.length > MAX_COMMIT_HASH_LENGTH || !HASH.test(commit)) {
     throw new FerryError('FERRY_INVALID_NAME', `invalid commit hash ${JSON.stringify(commit)}`);
   }
   for (const [what, value] of [

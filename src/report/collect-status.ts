@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 
 import { listLabels, snapshotIdentity, type LabelTarget } from '../layout/index.js';
+import type { StoreProblem } from '../store/index.js';
 import {
   packageStatus,
   summarize,
@@ -9,6 +10,7 @@ import {
   type ReportCommit,
   type StatusReport,
 } from './package-status.js';
+import { checkWorkspace } from './workspace-checks.js';
 
 /** The store queries status needs (the store's StoreApi satisfies it). */
 export interface StatusStore {
@@ -22,6 +24,7 @@ export interface StatusStore {
     readonly order?: 'asc' | 'desc';
     readonly limit?: number;
   }): Promise<readonly ReportCommit[]>;
+  storeProblems(now: number): Promise<readonly StoreProblem[]>;
 }
 
 /** A package to report on: its name and component (from the catalog). */
@@ -56,7 +59,8 @@ export async function collectLabels(
 /**
  * `ferry status`: the status of every catalog package (and of every package
  * with builds that left the catalog), from three queries plus one per failing
- * package, and where the labels point.
+ * package, where the labels point, what in `repos/` disagrees with them
+ * (checkWorkspace), and the rows of the store ferry would refuse today.
  */
 export async function collectStatus(
   store: StatusStore,
@@ -95,10 +99,16 @@ export async function collectStatus(
     );
   }
   const components = [...new Set(rows.map((r) => r.component).filter((c): c is string => c !== null))].sort();
+  // Aggregates join the catalog's components (as the chaser writes them).
+  const catalogComponents = [
+    ...new Set(packages.map((p) => p.component).filter((c): c is string => c !== null)),
+  ].sort();
   return {
     generatedAt: now,
     summary: summarize(rows),
     labels: await collectLabels(paths.workspaceRoot, paths.reposDir, components),
     packages: rows,
+    problems: await checkWorkspace(paths, catalogComponents),
+    storeProblems: await store.storeProblems(now),
   };
 }

@@ -1,4 +1,5 @@
 import { shardedCommitDir } from '../layout/index.js';
+import { formatUnixTime } from '../util/time-range.js';
 import type { PackageStatus, ReportCommit, StatusReport } from './package-status.js';
 
 /** Options shared by the static pages. */
@@ -13,10 +14,9 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
-/** `YYYY-MM-DD HH:MM:SS` in UTC, as DLRN's strftime filter. */
+/** `YYYY-MM-DD HH:MM:SS` in UTC, as DLRN's strftime filter; total (a number no date can show is shown as it is). */
 export function formatTime(seconds: number | null): string {
-  if (seconds === null) return '';
-  return new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 19);
+  return formatUnixTime(seconds);
 }
 
 /** DLRN's `get_commit_url`: cgit/GitHub/opendev commit links, else the repository URL itself. */

@@ -14,6 +14,14 @@ export {
   type StatusSummary,
 } from './package-status.js';
 export { collectLabels, collectStatus, type StatusPackage, type StatusStore } from './collect-status.js';
+export { snapshotGaps } from './snapshot-check.js';
+export {
+  checkWorkspace,
+  WORKSPACE_PROBLEM_KINDS,
+  type WorkspacePaths,
+  type WorkspaceProblem,
+  type WorkspaceProblemKind,
+} from './workspace-checks.js';
 export {
   escapeHtml,
   formatTime,

@@ -1,5 +1,6 @@
 import { shardedCommitDir } from '../layout/index.js';
-import type { BuildRef } from '../store/index.js';
+import type { BuildRef, StoreProblem } from '../store/index.js';
+import type { WorkspaceProblem } from './workspace-checks.js';
 
 /** The fields of a build record the reports show (the store's CommitRecord has them all). */
 export interface ReportCommit extends BuildRef {
@@ -73,6 +74,10 @@ export interface StatusReport {
   readonly summary: StatusSummary;
   readonly labels: readonly LabelStatus[];
   readonly packages: readonly PackageStatus[];
+  /** What in `repos/` disagrees with the labels (workspace-checks.ts); empty when all agree. */
+  readonly problems: readonly WorkspaceProblem[];
+  /** Rows of the store ferry refuses today and could not repair (see `storeProblems` in src/store); empty when none. */
+  readonly storeProblems: readonly StoreProblem[];
 }
 
 export function summarizeBuild(commit: ReportCommit): BuildSummary {

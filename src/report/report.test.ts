@@ -91,7 +91,14 @@ describe('html report', () => {
     );
 
     expect(
-      renderStatusCsv({ generatedAt: 0, summary: summarize([status]), labels: [], packages: [status] }),
+      renderStatusCsv({
+        generatedAt: 0,
+        summary: summarize([status]),
+        labels: [],
+        packages: [status],
+        problems: [],
+        storeProblems: [],
+      }),
     ).toBe(
       'Project,Source Sha,Dist Sha,Extended Sha,Component,Status,Timestamp,Packages\n' +
         `foo,${H('a')},${H('d')},None,None,SUCCESS,2000,repos/aa/aa/x/foo-1.0-1.noarch.rpm|repos/aa/aa/x/foo-1.0-1.src.rpm\n`,

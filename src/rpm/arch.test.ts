@@ -88,7 +88,8 @@ describe('against libsolv (dnf)', () => {
 import glob, hawkey, json, sys, tempfile
 out = {}
 for system in sys.argv[2].split(','):
-    sack = hawkey.Sack(cachedir=tempfile.mkdtemp(), arch=system)
+    cache = tempfile.TemporaryDirectory()  # removed when replaced or when python exits
+    sack = hawkey.Sack(cachedir=cache.name, arch=system)
     for f in sorted(glob.glob(sys.argv[1] + '/*.rpm')):
         sack.add_cmdline_package(f)
     caps = ['cap-' + a for a in sys.argv[3].split(',')] + ['ferry-arch-noarch']

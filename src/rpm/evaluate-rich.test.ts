@@ -136,7 +136,8 @@ describe('against the real tools', () => {
     const python = await pythonWithRpmBindings();
     const program = `
 import json, sys, tempfile, hawkey
-sack = hawkey.Sack(cachedir=tempfile.mkdtemp(), arch='x86_64')
+cache = tempfile.TemporaryDirectory()  # removed when python exits
+sack = hawkey.Sack(cachedir=cache.name, arch='x86_64')
 for f in sys.argv[2:]:
     sack.add_cmdline_package(f)
 out = []

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { toAggregateVote, type AggregateVoteRecord } from './records.js';
 import type { Database } from './schema.js';
 import type { StoreContext } from './store-context.js';
-import { voteColumns, type TimestampRange, type VoteFields } from './votes.js';
+import { voteColumns, type TimestampRange, type VoteFields, type VoteListOptions } from './votes.js';
 
 /** A CI vote to record on an aggregate hash (components). */
 export interface NewAggregateVote extends VoteFields {
@@ -37,15 +37,52 @@ export async function recordAggregateVote(
   return toAggregateVote(row);
 }
 
-/** Every vote on one aggregate hash in the order they came (DLRN's `agg_status`). */
+export function aggregateVotesQuery(db: Kysely<Database>, refHash: string, options: VoteListOptions = {}) {
+  const offset = options.offset ?? 0;
+  const limit = options.limit;
+  if (limit === undefined && offset === 0) {
+    let all = db.selectFrom('civotes_agg').selectAll().where('ref_hash', '=', refHash);
+    if (options.success !== undefined) all = all.where('ci_vote', '=', options.success ? 1 : 0);
+    return all.orderBy('id');
+  }
+  // As votesForCommitQuery: two backward walks of civotes_agg_ref (ref_hash, ci_vote, id) merged.
+  const newest = (vote: 0 | 1) =>
+    db
+      .selectFrom('civotes_agg')
+      .select('id')
+      .where('ref_hash', '=', refHash)
+      .where('ci_vote', '=', vote)
+      .orderBy('id', 'desc')
+      .limit(offset + (limit ?? Number.MAX_SAFE_INTEGER - offset));
+  const merged =
+    options.success === undefined
+      ? db
+          .selectFrom(newest(0).as('page'))
+          .select('id')
+          .unionAll(db.selectFrom(newest(1).as('page')).select('id'))
+          .orderBy('id', 'desc')
+      : db
+          .selectFrom(newest(options.success ? 1 : 0).as('page'))
+          .select('id')
+          .orderBy('id', 'desc');
+  return db
+    .selectFrom('civotes_agg')
+    .selectAll()
+    .where('id', 'in', merged.limit(limit ?? Number.MAX_SAFE_INTEGER).offset(offset))
+    .orderBy('id');
+}
+
+/**
+ * The votes on one aggregate hash in the order they came (DLRN's
+ * `agg_status`): the `limit` newest after skipping the `offset` newest,
+ * oldest first; without a limit every vote.
+ */
 export async function aggregateVotes(
   ctx: StoreContext,
   refHash: string,
-  options: { readonly success?: boolean } = {},
+  options: VoteListOptions = {},
 ): Promise<AggregateVoteRecord[]> {
-  let query = ctx.db.selectFrom('civotes_agg').selectAll().where('ref_hash', '=', refHash);
-  if (options.success !== undefined) query = query.where('ci_vote', '=', options.success ? 1 : 0);
-  const rows = await query.orderBy('id').execute();
+  const rows = await aggregateVotesQuery(ctx.db, refHash, options).execute();
   return rows.map(toAggregateVote);
 }
 

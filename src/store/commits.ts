@@ -1,7 +1,8 @@
-import type { Compilable, Insertable, Kysely } from 'kysely';
+import { sql, type Compilable, type Insertable, type Kysely } from 'kysely';
 
 import { FerryError } from '../errors.js';
 import {
+  FLAG_IMPORTED,
   isBuildStatus,
   isCommitType,
   toCommit,
@@ -69,6 +70,8 @@ export interface CommitFilter {
   readonly component?: string;
   readonly status?: BuildStatus;
   readonly withoutStatus?: BuildStatus;
+  /** `false`: only ferry's own builds; `true`: only those remote/import brought (FLAG_IMPORTED). */
+  readonly imported?: boolean;
   /** Default `rpm` (as DLRN); `null` for every type. */
   readonly type?: CommitType | null;
   /** Built strictly after (dt_build > since). */
@@ -143,6 +146,7 @@ export function findCommitsQuery(db: Kysely<Database>, filter: CommitFilter) {
   if (filter.component !== undefined) query = query.where('component', '=', filter.component);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.withoutStatus !== undefined) query = query.where('status', '!=', filter.withoutStatus);
+  if (filter.imported !== undefined) query = query.where(importedIs(filter.imported));
   if (filter.since !== undefined) query = query.where('dt_build', '>', filter.since);
   if (filter.before !== undefined) {
     const before = filter.before;
@@ -163,6 +167,11 @@ export function findCommitsQuery(db: Kysely<Database>, filter: CommitFilter) {
     query = query.offset(filter.offset);
   }
   return query;
+}
+
+/** A condition on the FLAG_IMPORTED bit (both dialects have `&` on integers). */
+function importedIs(imported: boolean) {
+  return sql<boolean>`(flags & ${sql.lit(FLAG_IMPORTED)}) ${sql.raw(imported ? '<>' : '=')} 0`;
 }
 
 /** Commits matching `filter`, newest first unless `order: 'asc'`. */
@@ -258,12 +267,17 @@ function newestSuccessfulRows<R>(
 /**
  * The newest build of a package that is not in `excludeStatus` (default
  * RETRY: those are retried), DLRN's `getLastProcessedCommit`. The chaser
- * continues from its upstream commit.
+ * continues from its upstream commit; `ownOnly` leaves out the builds
+ * remote/import brought (see FLAG_IMPORTED).
  */
 export async function lastProcessedCommit(
   ctx: StoreContext,
   project: string,
-  options: { readonly type?: CommitType; readonly excludeStatus?: BuildStatus | null } = {},
+  options: {
+    readonly type?: CommitType;
+    readonly excludeStatus?: BuildStatus | null;
+    readonly ownOnly?: boolean;
+  } = {},
 ): Promise<CommitRecord | undefined> {
   let query = ctx.db
     .selectFrom('commits')
@@ -272,19 +286,24 @@ export async function lastProcessedCommit(
     .where('type', '=', options.type ?? 'rpm');
   const exclude = options.excludeStatus === undefined ? 'RETRY' : options.excludeStatus;
   if (exclude !== null) query = query.where('status', '!=', exclude);
+  if (options.ownOnly) query = query.where(importedIs(false));
   const row = await query.orderBy('id', 'desc').limit(1).executeTakeFirst();
   return row && toCommit(row);
 }
 
-/** The newest build (by build time) of a package on a source branch, RETRY excluded (DLRN's `getLastBuiltCommit`). */
+/**
+ * The newest build (by build time) of a package on a source branch, RETRY
+ * excluded (DLRN's `getLastBuiltCommit`); `ownOnly` as lastProcessedCommit.
+ */
 export async function lastBuiltCommit(
   ctx: StoreContext,
   project: string,
   branch: string,
-  options: { readonly type?: CommitType } = {},
+  options: { readonly type?: CommitType; readonly ownOnly?: boolean } = {},
 ): Promise<CommitRecord | undefined> {
-  const row = await ctx.db
-    .selectFrom('commits')
+  let query = ctx.db.selectFrom('commits');
+  if (options.ownOnly) query = query.where(importedIs(false));
+  const row = await query
     .selectAll()
     .where('project_name', '=', project)
     .where('commit_branch', '=', branch)
@@ -316,7 +335,9 @@ export async function latestSuccessfulBuild(
 /**
  * DLRN's "already handled" test before queueing a candidate: a non-RETRY build
  * of the same hashes exists, or one of the same commit time with the same
- * distro and extended hashes (two upstream commits with one timestamp).
+ * distro and extended hashes (two upstream commits with one timestamp). Only
+ * ferry's own builds count for the commit time: an imported one's is only
+ * what the other instance's commit.yaml claims, and must not hide a commit.
  */
 export async function isAlreadyBuilt(
   ctx: StoreContext,
@@ -341,7 +362,7 @@ export async function isAlreadyBuilt(
       const dtCommit = candidate.dtCommit;
       return dtCommit === undefined || dtCommit === null
         ? sameCommit
-        : eb.or([sameCommit, eb('dt_commit', '=', dtCommit)]);
+        : eb.or([sameCommit, eb.and([eb('dt_commit', '=', dtCommit), importedIs(false)])]);
     })
     .limit(1)
     .executeTakeFirst();

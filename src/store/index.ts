@@ -17,9 +17,12 @@ export {
   BUILD_STATUSES,
   COMMIT_TYPES,
   CONSISTENT_CI_NAME,
+  FLAG_IMPORTED,
   FLAG_PURGED,
   isBuildStatus,
+  isImportedBuild,
   isCommitType,
+  RESERVED_JOB_NAMES,
   splitArtifacts,
   type AggregateVoteRecord,
   type BuildJobRecord,
@@ -27,6 +30,7 @@ export {
   type CiVoteRecord,
   type CommitRecord,
   type CommitType,
+  type LabelMoveRecord,
   type ProjectRecord,
   type PromotionRecord,
   type PromotionWithCommit,
@@ -41,8 +45,10 @@ export type {
   NewVote,
   TimestampRange,
   VoteFilter,
+  VoteListOptions,
   VoteWithCommit,
 } from './votes.js';
+export { DEFAULT_VOTE_LIST_LIMIT } from './votes.js';
 export type { AggregateVoteFilter, NewAggregateVote } from './aggregate-votes.js';
 export {
   VOTE_PAGE_SIZE,
@@ -52,6 +58,8 @@ export {
 } from './vote-pages.js';
 export { DEFAULT_PROMOTION_LIMIT, type NewPromotion, type PromotionFilter } from './promotions.js';
 export type { NewUser } from './users.js';
+export type { NewLabelMove } from './label-moves.js';
+export type { StoreProblem } from './reserved-names.js';
 export { NOTIFY_INTERVAL_SECONDS } from './projects.js';
 export type { BuildMetrics, StoreCounts } from './metrics.js';
 export { BULK_TABLES, type BulkTable } from './bulk-insert.js';

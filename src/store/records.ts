@@ -30,8 +30,28 @@ export function isCommitType(value: unknown): value is CommitType {
 /** DLRN's `FLAG_PURGED` bit of `commits.flags`: the snapshot's files were removed. */
 export const FLAG_PURGED = 0x2;
 
+/**
+ * ferry's bit of `commits.flags` (DLRN uses only 0x2): the build was brought
+ * by `remote/import` from another instance, not built here. Its snapshot holds
+ * that build's files only, so it never becomes `current` or `consistent`, and
+ * the chaser does not take its claimed commit time as where to continue from.
+ */
+export const FLAG_IMPORTED = 0x4;
+
+/** Whether a build was brought by remote/import (FLAG_IMPORTED). */
+export function isImportedBuild(commit: { readonly flags: number }): boolean {
+  return (commit.flags & FLAG_IMPORTED) !== 0;
+}
+
 /** The vote DLRN's chaser (and ferry's) records when a snapshot becomes `consistent`. */
 export const CONSISTENT_CI_NAME = 'consistent';
+
+/**
+ * Job names no client may vote under: the chaser's labels (the layout's
+ * CHASER_LABELS; the store sits below it and repeats them). Every name that
+ * is or was a promotion target is reserved too (see `isReservedJobName`).
+ */
+export const RESERVED_JOB_NAMES: readonly string[] = ['current', CONSISTENT_CI_NAME];
 
 /**
  * A build attempt of one upstream commit (DLRN's Commit). Field names are the
@@ -110,6 +130,19 @@ export interface PromotionWithCommit extends PromotionRecord {
   readonly distroHash: string;
   readonly extendedHash: string | null;
   readonly commitComponent: string | null;
+}
+
+/**
+ * A label moved by the chaser (ferry addition, no DLRN equivalent): where a
+ * label it maintains should point is the newest such row, never a vote.
+ */
+export interface LabelMoveRecord {
+  readonly id: number;
+  readonly label: string;
+  readonly component: string | null;
+  readonly commitId: number;
+  /** Unix seconds. */
+  readonly movedAt: number;
 }
 
 /** An API user. `passwordHash` is never logged nor printed. */

@@ -18,6 +18,8 @@ export interface Database {
   readonly promotions: PromotionsTable;
   readonly users: UsersTable;
   readonly build_jobs: BuildJobsTable;
+  readonly label_moves: LabelMovesTable;
+  readonly repaired_rows: RepairedRowsTable;
 }
 
 /** A column with a database default: optional on insert. */
@@ -147,4 +149,39 @@ export interface BuildJobsTable {
   heartbeat: number;
   /** 1 for the first attempt, incremented each time the job is taken over. */
   attempt: Defaulted<number>;
+}
+
+/**
+ * Where the chaser moved a label it maintains (ferry addition, no DLRN
+ * equivalent; today `consistent`), written in the transaction that records
+ * the build. Recovery puts the label back on the newest row's build: only
+ * ferry writes this table, so no client input (votes, imports) can decide
+ * where the label points. The `consistent` vote is still recorded beside it,
+ * for DLRN's API.
+ */
+export interface LabelMovesTable {
+  id: Generated<number>;
+  label: string;
+  /** The component whose label moved; null without components. */
+  component: string | null;
+  commit_id: number;
+  moved_at: number;
+}
+
+/**
+ * Rows a migration removed because no version of ferry should have accepted
+ * them (migration 0003: client votes under reserved job names, votes with
+ * times out of range), kept as JSON so an operator can look at them or put
+ * them back.
+ */
+export interface RepairedRowsTable {
+  id: Generated<number>;
+  /** The migration that removed the row. */
+  migration: string;
+  table_name: string;
+  row_id: number;
+  reason: string;
+  /** The row as it was, every column (JSON object). */
+  row_json: string;
+  repaired_at: number;
 }

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 
@@ -8,6 +10,9 @@ import type { Database } from './schema.js';
 
 /** Seconds SQLite waits for another process's write lock before failing. */
 const SQLITE_BUSY_TIMEOUT_MS = 15_000;
+
+/** The WAL file is truncated to this when it is started over (see also sqlite-checkpointer.ts). */
+const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /** How many prepared statements an SQLite store keeps (distinct SQL texts; least recently used go first). */
 const STATEMENT_CACHE_SIZE = 256;
@@ -58,6 +63,8 @@ export function openSqlite(
       database.pragma('synchronous = NORMAL');
       // The checkpointer thread does them (its fsyncs would stall this thread).
       if (options.backgroundCheckpoints) database.pragma('wal_autocheckpoint = 0');
+      // When a write starts the WAL over, the file is cut back to this (SQLite keeps it whole otherwise).
+      database.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     }
     database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     database.pragma('foreign_keys = ON');
@@ -70,7 +77,8 @@ export function openSqlite(
   }
   const dataVersion = database.prepare('pragma data_version').pluck();
   const stamps = new ChangeStamps(() => dataVersion.get() as number);
-  const prepare = statementCache(database, stamps);
+  const boundWal = options.memory ? () => undefined : walBound(database, path);
+  const prepare = statementCache(database, stamps, boundWal);
   const run: RunStatement = (sql, parameters) => {
     const statement = prepare(sql);
     if (statement.reader) return statement.all(parameters);
@@ -85,6 +93,7 @@ export function openSqlite(
     run: (sql, parameters) => (database.inTransaction ? undefined : run(sql, parameters)),
     transaction: (fn) => {
       if (database.inTransaction) return undefined;
+      boundWal();
       begin.run();
       try {
         const value = fn(run);
@@ -106,6 +115,54 @@ export function openSqlite(
   };
 }
 
+/** Past this the writer itself empties the WAL before its next write (see walBound). */
+const WAL_HARD_LIMIT_BYTES = 40 * 1024 * 1024;
+/** The longest the writer waits for readers to leave the WAL it empties. */
+const WAL_BOUND_WAIT_MS = 1000;
+/** Writes between two looks at the WAL's size (a stat costs a few µs). */
+const WAL_CHECK_EVERY = 16;
+
+/**
+ * The last resort that keeps the WAL bounded: writes that outrun the
+ * checkpointer (thousands of votes a second, with readers always present)
+ * starve it of the write lock, since the writer takes it again at once. Every
+ * few writes, before a write transaction starts, the writer looks at the WAL;
+ * past the hard limit it runs a TRUNCATE checkpoint itself, waiting (and so
+ * holding its writes back) until the WAL is copied and emptied. It is the
+ * back-pressure: rare, and only when writes come faster than checkpoints.
+ */
+function walBound(database: BetterSqlite3.Database, path: string): () => void {
+  let writes = 0;
+  // A synchronous pause between attempts: this thread is the writer, and holding back is the point.
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  return () => {
+    if (++writes < WAL_CHECK_EVERY) return;
+    writes = 0;
+    let size = 0;
+    try {
+      size = statSync(`${path}-wal`).size;
+    } catch {
+      return;
+    }
+    if (size <= WAL_HARD_LIMIT_BYTES) return;
+    // A reader that never lets go must not stall this thread for busy_timeout's 15 s.
+    database.pragma(`busy_timeout = ${WAL_BOUND_WAIT_MS}`);
+    try {
+      for (let waited = 0; waited < WAL_BOUND_WAIT_MS; waited += 5) {
+        const [result] = database.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[];
+        // log -1: the checkpointer thread holds the checkpoint lock (SQLite does not wait for it); anything
+        // else: done, or readers outlasted the wait (the next check tries again).
+        if (!result || result.log !== -1) return;
+        Atomics.wait(pause, 0, 0, 5);
+      }
+    } catch {
+      // The next check tries again.
+    } finally {
+      database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    }
+  };
+}
+
 interface Prepared {
   readonly statement: BetterSqlite3.Statement;
   /** The table it writes ('*': any), undefined for a statement that writes none. */
@@ -123,6 +180,7 @@ interface Prepared {
 function statementCache(
   database: BetterSqlite3.Database,
   stamps: ChangeStamps,
+  beforeWrite: () => void,
 ): (text: string) => BetterSqlite3.Statement {
   const statements = new Map<string, Prepared>();
   return (text) => {
@@ -135,7 +193,12 @@ function statementCache(
       if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
     }
     statements.set(text, prepared);
-    if (prepared.writes !== undefined) stamps.noteWrite(prepared.writes);
+    if (prepared.writes !== undefined) {
+      stamps.noteWrite(prepared.writes);
+      if (!database.inTransaction) beforeWrite();
+    } else if (text === 'begin immediate' && !database.inTransaction) {
+      beforeWrite();
+    }
     return prepared.statement;
   };
 }

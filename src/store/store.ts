@@ -6,9 +6,11 @@ import { stampedLookup } from './change-stamps.js';
 import * as bulk from './bulk-insert.js';
 import * as commitUpdates from './commit-updates.js';
 import * as commits from './commits.js';
+import * as labelMoves from './label-moves.js';
 import * as newestBuilds from './newest-builds.js';
 import * as metrics from './metrics.js';
 import * as projects from './projects.js';
+import * as reservedNames from './reserved-names.js';
 import * as promotions from './promotions.js';
 import type { Database } from './schema.js';
 import { runInTransaction, type StoreContext } from './store-context.js';
@@ -86,6 +88,12 @@ export interface StoreApi {
   readonly promotionComponents: Bound<typeof promotions.promotionComponents>;
   readonly promotionNames: Bound<typeof promotions.promotionNames>;
 
+  // labels the chaser maintains, and the names reserved for them
+  readonly recordLabelMove: Bound<typeof labelMoves.recordLabelMove>;
+  readonly labelTarget: Bound<typeof labelMoves.labelTarget>;
+  readonly isReservedJobName: Bound<typeof reservedNames.isReservedJobName>;
+  readonly storeProblems: Bound<typeof reservedNames.storeProblems>;
+
   // users
   readonly addUser: Bound<typeof users.addUser>;
   readonly getUser: Bound<typeof users.getUser>;
@@ -120,6 +128,18 @@ export function bindStore(ctx: StoreContext): StoreApi {
   const stamps = ctx.inTransaction ? undefined : ctx.direct?.stamps;
   const findVotedCommit = bind(commits.findVotedCommit);
   const getUser = bind(users.getUser);
+  // Every vote asks; the answer changes only with the promotions table. Wrapped: a cache keeps found values only.
+  const reservedLookup = stamps
+    ? stampedLookup(
+        stamps,
+        'promotions',
+        10_000,
+        (name: string) => name,
+        async (name: string) => ({
+          reserved: await reservedNames.isReservedJobName(ctx, name),
+        }),
+      )
+    : undefined;
   return {
     dialect: ctx.dialect,
     transaction: <T>(fn: (tx: StoreApi) => Promise<T>) => runInTransaction(ctx, (tx) => fn(bindStore(tx))),
@@ -175,6 +195,13 @@ export function bindStore(ctx: StoreContext): StoreApi {
     isKnownAggregateHash: bind(promotions.isKnownAggregateHash),
     promotionComponents: bind(promotions.promotionComponents),
     promotionNames: bind(promotions.promotionNames),
+
+    recordLabelMove: bind(labelMoves.recordLabelMove),
+    labelTarget: bind(labelMoves.labelTarget),
+    isReservedJobName: reservedLookup
+      ? async (name: string) => (await reservedLookup(name))!.reserved
+      : bind(reservedNames.isReservedJobName),
+    storeProblems: bind(reservedNames.storeProblems),
 
     addUser: bind(users.addUser),
     getUser: stamps ? stampedLookup(stamps, 'users', 1_000, (name) => name, getUser) : getUser,

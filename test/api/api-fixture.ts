@@ -18,7 +18,7 @@ import {
 } from '../../src/layout/index.js';
 import type { CommitRecord, NewCommit, Store, StoreApi, StoreDialect } from '../../src/store/index.js';
 import { exec } from '../../src/util/exec.js';
-import { openTestStore, postgresStoreDatabaseUrl } from '../helpers/databases.js';
+import { openTestStore, postgresStoreDatabaseUrl, STORE_TABLES } from '../helpers/databases.js';
 
 /** Cheap scrypt for tests (the production default costs ~100 ms per hash). */
 export const TEST_SCRYPT: ScryptParams = { logN: 10, r: 8, p: 1 };
@@ -221,8 +221,6 @@ export async function seedFixture(
   });
   return { foo, bar, baz, purged, tripleo, compute, retry, fooOld };
 }
-
-const STORE_TABLES = ['build_jobs', 'promotions', 'civotes', 'civotes_agg', 'commits', 'projects', 'users'];
 
 /** A StoreApi that forwards to whichever store is current, so one app serves a fresh store per test. */
 function forwardingStore(holder: { current: Store | undefined }): Store {

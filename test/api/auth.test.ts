@@ -165,6 +165,60 @@ describe.each(TEST_DIALECTS)('authentication on %s', (dialect) => {
   });
 });
 
+describe.each(TEST_DIALECTS)('failed logins on %s', (dialect) => {
+  const f = useApiFixture(dialect, { loginThrottle: { failureBurst: 3, refillSeconds: 60 } });
+  // One app per file: the throttle remembers addresses across tests, so each test has its own.
+  const from = (remoteAddress: string, authorization: string) =>
+    f.inject({ method: 'POST', url: '/api/health', headers: { authorization }, remoteAddress });
+  const logins = () =>
+    f.logs
+      .map((line) => JSON.parse(line) as LoginLog & { throttled?: boolean })
+      .filter((e) => e.event === 'login');
+
+  it("does not slow a user's correct requests when someone else tries wrong passwords for the name", async () => {
+    const first = await from('10.1.0.1', AUTH.writer);
+    const guesses = [];
+    for (const guess of ['a1', 'b2'])
+      guesses.push((await from('10.1.0.2', basic('writer', guess))).statusCode);
+    const again = await from('10.1.0.1', AUTH.writer);
+
+    expect([first.statusCode, ...guesses, again.statusCode]).toEqual([200, 401, 401, 200]);
+    // One hash for the user (the first request); the second came from the cache (nothing logged at info).
+    expect(logins().map((entry) => [entry.user, entry.success])).toEqual([
+      ['writer', true],
+      ['writer', false],
+      ['writer', false],
+    ]);
+  });
+
+  it('answers 429 with Retry-After to a client that failed too often, without hashing; others are not locked out', async () => {
+    expect((await from('10.2.0.1', AUTH.writer)).statusCode).toBe(200);
+    const failures = [];
+    for (const guess of ['a', 'b', 'c'])
+      failures.push((await from('10.2.0.1', basic('writer', guess))).statusCode);
+
+    const refused = await from('10.2.0.1', basic('writer', 'd'));
+    const cached = await from('10.2.0.1', AUTH.writer);
+    const uncached = await from('10.2.0.1', AUTH.admin);
+    const elsewhere = await from('10.2.0.2', basic('writer', 'e'));
+    const userElsewhere = await from('10.2.0.3', AUTH.admin);
+
+    expect(failures).toEqual([401, 401, 401]);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBe('60');
+    expect(errorResponse.parse(refused.json()).message).toBe(
+      'Too many failed logins from this address: retry in 60 s',
+    );
+    // The user's verified credentials are not limited, even from that address.
+    expect(cached.statusCode).toBe(200);
+    // New credentials from that address wait for the bucket to refill.
+    expect(uncached.statusCode).toBe(429);
+    expect(elsewhere.statusCode).toBe(401);
+    expect(userElsewhere.statusCode).toBe(200);
+    expect(logins().filter((entry) => entry.throttled).length).toBe(2);
+  });
+});
+
 describe('server.protect_reads', () => {
   const f = useApiFixture('sqlite', { protectReads: true });
 

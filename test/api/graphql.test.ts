@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import { GRAPHQL_LIMITS } from '../../src/api/graphql/query-limits.js';
+import type { Store } from '../../src/store/index.js';
 import { TEST_DIALECTS } from '../helpers/databases.js';
-import { NOW, useApiFixture } from './api-fixture.js';
+import { NOW, useApiFixture, type ApiFixture } from './api-fixture.js';
 
 interface GraphqlBody {
   data?: Record<string, Record<string, unknown>[] | null> | null;
@@ -156,5 +159,237 @@ describe.each(TEST_DIALECTS)('GraphQL on %s', (dialect) => {
     expect(bad.body.message).toMatch(/Cannot query field "foo"/);
     expect(bad.body.errors![0]!.message).toMatch(/Cannot query field "foo"/);
     expect(badFilter.status).toBe(400);
+  });
+});
+
+/** Every read the GraphQL resolvers make of the store, counted. */
+function countReads(store: Store): { count: () => number } {
+  const methods = [
+    'findCommits',
+    'findVotes',
+    'findAggregateVotes',
+    'lastBuildsPerProject',
+    'getCommit',
+  ] as const;
+  const spies = methods.map((method) => vi.spyOn(store, method));
+  return { count: () => spies.reduce((sum, spy) => sum + spy.mock.calls.length, 0) };
+}
+
+const VOTE_FIELDS = 'id commitId ciName ciUrl ciVote ciInProgress timestamp notes user component';
+const COMMIT_FIELDS =
+  'id type dtCommit dtDistro dtExtended dtBuild projectName repoDir distgitDir commitHash distroHash extendedHash commitBranch status component artifacts notes flags versionsCsv';
+
+function aliases(count: number, field: string): string {
+  return `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
+}
+
+describe.each(TEST_DIALECTS)('GraphQL limits on %s', (dialect) => {
+  const f = useApiFixture(dialect);
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  const post = async (query: string, variables?: Record<string, unknown>) => {
+    const res = await f.inject({
+      method: 'POST',
+      url: '/api/graphql',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ query, ...(variables ? { variables } : {}) }),
+    });
+    return { status: res.statusCode, body: res.json<GraphqlBody>(), bytes: res.body.length };
+  };
+
+  it('refuses before running it a query of 5,000 aliases, too many aliases, or one too costly (400 naming the limit)', async () => {
+    const reads = countReads(f.store);
+
+    const huge = await post(aliases(5000, 'civote { id }'));
+    const many = await post(aliases(16, 'civote(limit: 1) { id }'));
+    const costly = await post(aliases(3, `civote { ${VOTE_FIELDS} commit { ${COMMIT_FIELDS} } }`));
+    const tokens = await post(`{ commits { ${'id '.repeat(1200)}} }`);
+    const fanOut = await post(
+      `{ commits { ...F0 } } ${Array.from({ length: 20 }, (_, i) => `fragment F${i} on Commit { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F20 on Commit { id }`,
+    );
+    const directives = await post(`{ commits { id ${'@include(if: true) '.repeat(25)} } }`);
+
+    expect(huge.status).toBe(400);
+    expect(huge.body.message).toBe(
+      `GraphQL query too long: ${aliases(5000, 'civote { id }').length} characters, at most ${GRAPHQL_LIMITS.maxQueryChars}`,
+    );
+    expect([many.status, many.body.message]).toEqual([400, 'Aliases limit of 15 exceeded, found 16.']);
+    expect(costly.status).toBe(400);
+    expect(costly.body.message).toMatch(/^Query too costly: estimated cost \d+, at most 10000 /);
+    expect(costly.body.errors![0]!.message).toBe(costly.body.message);
+    expect([tokens.status, tokens.body.message]).toEqual([
+      400,
+      'Syntax Error: Document contains more that 1000 tokens. Parsing aborted.',
+    ]);
+    expect(fanOut.status).toBe(400);
+    expect(fanOut.body.message).toMatch(/^Query too large: more than 2000 fields and fragments/);
+    expect(directives.status).toBe(400);
+    expect(directives.body.message).toMatch(/Directives limit of 20 exceeded/);
+    expect(reads.count()).toBe(0);
+  });
+
+  it('refuses query text that is JSON (no GraphQL document is) with 400, not 500', async () => {
+    const answers = await Promise.all(
+      ['0', 'null', '"x"', '{}', '{"kind":"Document","definitions":[]}'].map((q) => post(q)),
+    );
+
+    expect(answers.map((answer) => [answer.status, answer.body.message])).toEqual(
+      Array(5).fill([400, 'Syntax Error: the query is JSON, not a GraphQL document']),
+    );
+  });
+
+  it('counts lists by their limit, variables included: the same query is fine for 2 rows, refused for 100', async () => {
+    const query = `query q($n: Int) { a: civote(limit: $n) { ${VOTE_FIELDS} commit { ${COMMIT_FIELDS} } } b: civote(limit: $n) { ${VOTE_FIELDS} commit { ${COMMIT_FIELDS} } } c: civote(limit: $n) { ${VOTE_FIELDS} commit { ${COMMIT_FIELDS} } } }`;
+
+    const small = await post(query, { n: 2 });
+    const large = await post(query, { n: 100 });
+    const unset = await post(query);
+
+    expect(small.status).toBe(200);
+    expect(small.body.data!.a).toHaveLength(2);
+    expect(large.status).toBe(400);
+    expect(large.body.message).toMatch(/^Query too costly/);
+    // No limit means DLRN's 100.
+    expect(unset.status).toBe(400);
+  });
+
+  it("answers DLRN's page queries (one list of 100 rows with their commits)", async () => {
+    const votes = await post(`{ civote(offset: 0) { ${VOTE_FIELDS} commit { ${COMMIT_FIELDS} } } }`);
+    const commits = await post(`{ commits { ${COMMIT_FIELDS} } }`);
+    const status = await post('{ packageStatus { id projectName status lastSuccess firstFailureCommit } }');
+
+    expect([votes.status, commits.status, status.status]).toEqual([200, 200, 200]);
+    expect(votes.body.data!.civote).toHaveLength(5);
+  });
+
+  it('lets other requests through between the reads of costly queries (reads take turns)', async () => {
+    const reads = countReads(f.store);
+    const costly = aliases(15, 'civote(user: "nobody", limit: 1) { id }');
+
+    const queries = Array.from({ length: 10 }, () =>
+      f.inject({ method: 'GET', url: `/api/graphql?query=${encodeURIComponent(costly)}` }),
+    );
+    while (reads.count() === 0) await new Promise((resolve) => setImmediate(resolve));
+    const health = await f.inject({ method: 'GET', url: '/api/health' });
+    const readsBeforeHealth = reads.count();
+    const answers = await Promise.all(queries);
+
+    expect(health.statusCode).toBe(200);
+    expect(answers.map((answer) => answer.statusCode)).toEqual(Array(10).fill(200));
+    // 150 reads of the queries and health's own.
+    expect(reads.count()).toBe(151);
+    // Without turns, health's statement queued behind all 150 reads.
+    expect(readsBeforeHealth).toBeLessThan(150);
+  });
+});
+
+/** GraphQL documents over DLRN's schema, valid or not, with aliases, arguments, fragments and directives. */
+function graphqlDocuments(): fc.Arbitrary<string> {
+  const name = fc.constantFrom('a', 'b', 'x1', 'commit', 'id', '__typename');
+  const scalar = fc.oneof(
+    fc.integer({ min: -5, max: 1_000_000 }).map(String),
+    fc.constantFrom('true', 'false', 'null', '""', '"%"', '"python-foo"', '"job-a"'),
+    fc.string({ maxLength: 12 }).map((text) => JSON.stringify(text)),
+  );
+  const argument = fc
+    .tuple(
+      fc.constantFrom(
+        'limit',
+        'offset',
+        'projectName',
+        'ciName',
+        'ciVote',
+        'user',
+        'status',
+        'extendedHash',
+        'refHash',
+        'lastRefHash',
+        'commitId',
+        'timestamp',
+        'bogus',
+      ),
+      scalar,
+    )
+    .map(([key, value]) => `${key}: ${value}`);
+  const args = fc
+    .array(argument, { maxLength: 3 })
+    .map((list) => (list.length ? `(${list.join(', ')})` : ''));
+  const directive = fc.constantFrom('', '', '@include(if: true)', '@skip(if: false)', '@skip(if: true)');
+  const voteField = fc.oneof(
+    fc.constantFrom(...VOTE_FIELDS.split(' '), 'nope', '__typename'),
+    fc.constant(`commit { ${COMMIT_FIELDS} }`),
+    fc.constant('commit { id commitHash }'),
+  );
+  const selection = (fields: fc.Arbitrary<string>) =>
+    fc.array(fields, { minLength: 1, maxLength: 12 }).map((list) => `{ ${list.join(' ')} }`);
+  const root = fc
+    .tuple(
+      fc.option(name, { nil: undefined }),
+      fc.constantFrom('commits', 'civote', 'civoteAgg', 'packageStatus', 'missing'),
+      args,
+      directive,
+    )
+    .chain(([alias, field, list, dir]) =>
+      selection(
+        field === 'civote'
+          ? voteField
+          : field === 'commits'
+            ? fc.constantFrom(...COMMIT_FIELDS.split(' '))
+            : fc.constantFrom('id', 'refHash', 'ciName', 'projectName', 'status', 'lastSuccess'),
+      ).map((inner) => `${alias ? `${alias}: ` : ''}${field}${list} ${dir} ${inner}`),
+    );
+  const operation = fc
+    .tuple(
+      fc.array(root, { minLength: 1, maxLength: 20 }),
+      fc.boolean(),
+      fc.constantFrom('', 'query Q', 'mutation M', 'subscription S'),
+    )
+    .map(([roots, fragment, head]) => {
+      const body = `{ ${roots.join(' ')}${fragment ? ' ...Extra' : ''} }`;
+      return `${head} ${body}${fragment ? ' fragment Extra on Query { commits(limit: 3) { id } }' : ''}`;
+    });
+  return fc.oneof(
+    { weight: 8, arbitrary: operation },
+    { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+  );
+}
+
+describe('GraphQL with generated queries (sqlite)', () => {
+  const f: ApiFixture = useApiFixture('sqlite');
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('never answers 5xx; refuses costly queries with 400 before any read; bounds what it answers', async () => {
+    await fc.assert(
+      fc.asyncProperty(graphqlDocuments(), fc.boolean(), async (query, viaGet) => {
+        const reads = countReads(f.store);
+        const res = viaGet
+          ? await f.inject({ method: 'GET', url: `/api/graphql?query=${encodeURIComponent(query)}` })
+          : await f.inject({
+              method: 'POST',
+              url: '/api/graphql',
+              headers: { 'content-type': 'application/json' },
+              payload: JSON.stringify({ query }),
+            });
+        const body = res.json<GraphqlBody>();
+        const count = reads.count();
+        vi.restoreAllMocks();
+
+        expect([200, 400, 405]).toContain(res.statusCode);
+        if (res.statusCode !== 200) expect(typeof body.message).toBe('string');
+        if (
+          /too costly|too large|too long|limit of \d+ exceeded|more that \d+ tokens/.test(body.message ?? '')
+        ) {
+          expect(count).toBe(0);
+        }
+        // At most 15 root lists and the commits of 100 votes for each.
+        expect(count).toBeLessThanOrEqual(15 * 101 + 2);
+        expect(res.body.length).toBeLessThan(2 * 1024 * 1024);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

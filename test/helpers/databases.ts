@@ -328,7 +328,18 @@ export async function mariadbTestDatabase(): Promise<MariadbTestDatabase> {
   };
 }
 
-const STORE_TABLES = ['build_jobs', 'promotions', 'civotes', 'civotes_agg', 'commits', 'projects', 'users'];
+/** Every table of the store, emptied between tests that share one database. */
+export const STORE_TABLES = [
+  'build_jobs',
+  'label_moves',
+  'repaired_rows',
+  'promotions',
+  'civotes',
+  'civotes_agg',
+  'commits',
+  'projects',
+  'users',
+];
 
 let postgresStoreUrl: Promise<string> | undefined;
 

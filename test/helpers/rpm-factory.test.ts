@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -317,12 +318,13 @@ describe('buildRpms errors', () => {
     await expect(failure).rejects.toThrow(/ferry-bad\.spec[\s\S]*Illegal context for 'unless'/);
   });
 
-  it('rejects names that are not safe path components before building', async () => {
-    await expect(
-      buildRpms([{ name: '../evil', version: '1', release: '1' }], '/nonexistent/never'),
-    ).rejects.toMatchObject({
+  it('rejects names that are not safe path components before building or creating anything', async () => {
+    const never = join(dir, 'never', 'made');
+
+    await expect(buildRpms([{ name: '../evil', version: '1', release: '1' }], never)).rejects.toMatchObject({
       code: 'FERRY_INVALID_NAME',
     });
+    expect(existsSync(join(dir, 'never'))).toBe(false);
   });
 });
 

@@ -82,10 +82,11 @@ export async function buildRpms(
   outDir: string,
   options: BuildRpmsOptions = {},
 ): Promise<BuiltRpm[]> {
+  // Specs first: a bad name is refused before anything is created on disk.
+  const generated = specs.map((spec) => generateSpec(spec));
   const out = resolve(outDir);
   await mkdir(out, { recursive: true });
   if (options.keepSpecs !== undefined) await mkdir(options.keepSpecs, { recursive: true });
-  const generated = specs.map((spec) => generateSpec(spec));
   const jobs = Math.max(1, options.jobs ?? availableParallelism());
   const results: BuiltRpm[][] = Array.from({ length: specs.length }, () => []);
   let next = 0;

@@ -97,7 +97,8 @@ import json, sys, tempfile, rpm, hawkey
 cases = json.load(open(sys.argv[1]))
 bits = {'': 0, '<': rpm.RPMSENSE_LESS, '<=': rpm.RPMSENSE_LESS | rpm.RPMSENSE_EQUAL, '=': rpm.RPMSENSE_EQUAL,
         '>=': rpm.RPMSENSE_GREATER | rpm.RPMSENSE_EQUAL, '>': rpm.RPMSENSE_GREATER}
-sack = hawkey.Sack(cachedir=tempfile.mkdtemp(), arch='x86_64')
+cache = tempfile.TemporaryDirectory()  # removed when python exits
+sack = hawkey.Sack(cachedir=cache.name, arch='x86_64')
 sack.add_cmdline_package(sys.argv[2])
 out = []
 for c in cases:

@@ -8,7 +8,9 @@ import {
   type StoreApi,
   type TimestampRange,
 } from '../../store/index.js';
+import { isoSeconds } from '../../util/time-range.js';
 import { MAX_PAGE } from '../schemas/inputs.js';
+import type { ReadGate } from './read-gate.js';
 
 /** What resolvers get per request. */
 export interface GraphqlContext {
@@ -16,6 +18,8 @@ export interface GraphqlContext {
   readonly packages: () => Promise<readonly string[]>;
   /** Commits already loaded for this request (CIVote.commit). */
   readonly commitCache: Map<number, Promise<CommitRecord | undefined>>;
+  /** Every store read of a query goes through it: one at a time, the event loop served in between. */
+  readonly gate: ReadGate;
 }
 
 /** graphene's relay global id: base64 of `Type:id`. */
@@ -58,15 +62,24 @@ function timestampRange(
   return Object.keys(range).length > 0 ? range : null;
 }
 
+/**
+ * A stored time as DLRN's `Int` fields (GraphQL's 32-bit integers, as
+ * graphene's): null when it does not fit (before 1901-12-13, after
+ * 2038-01-19), where GraphQL would fail the whole field with an error.
+ */
+function graphqlInt(value: number | null): number | null {
+  return value !== null && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 ? value : null;
+}
+
 function truthy<T>(value: T | null | undefined): value is T {
   return value !== null && value !== undefined && (value as unknown) !== '' && (value as unknown) !== 0;
 }
 
-/** `YYYY-MM-DDTHH:MM:SS`, UTC, as graphene's DateTime of a naive datetime. */
-function isoSeconds(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().slice(0, 19);
-}
-
+/**
+ * `YYYY-MM-DDTHH:MM:SS`, UTC, as graphene's DateTime of a naive datetime;
+ * null for a stored number no date can show (total: the store may hold
+ * such rows from older versions or imports).
+ */
 const dateTime = new GraphQLScalarType({
   name: 'DateTime',
   serialize: (value) => (typeof value === 'number' ? isoSeconds(value) : String(value)),
@@ -109,32 +122,36 @@ export const graphqlResolvers = {
   Query: {
     commits: async (_root: unknown, args: CommitsArgs, ctx: GraphqlContext): Promise<CommitRecord[]> => {
       if (truthy(args.status) && !isBuildStatus(args.status)) return [];
-      return ctx.store.findCommits({
-        // graphene queries every commit type.
-        type: null,
-        ...(truthy(args.projectName) ? { project: args.projectName } : {}),
-        ...(truthy(args.component) ? { component: args.component } : {}),
-        ...(truthy(args.status) && isBuildStatus(args.status) ? { status: args.status } : {}),
-        ...(truthy(args.commitHash) ? { commitHash: args.commitHash } : {}),
-        ...(truthy(args.distroHash) ? { distroHash: args.distroHash } : {}),
-        // DLRN matches the extended hash with LIKE (`%` wildcards).
-        ...(truthy(args.extendedHash) ? { extendedHashLike: args.extendedHash } : {}),
-        ...page(args),
-      });
+      return ctx.gate.run(() =>
+        ctx.store.findCommits({
+          // graphene queries every commit type.
+          type: null,
+          ...(truthy(args.projectName) ? { project: args.projectName } : {}),
+          ...(truthy(args.component) ? { component: args.component } : {}),
+          ...(truthy(args.status) && isBuildStatus(args.status) ? { status: args.status } : {}),
+          ...(truthy(args.commitHash) ? { commitHash: args.commitHash } : {}),
+          ...(truthy(args.distroHash) ? { distroHash: args.distroHash } : {}),
+          // DLRN matches the extended hash with LIKE (`%` wildcards).
+          ...(truthy(args.extendedHash) ? { extendedHashLike: args.extendedHash } : {}),
+          ...page(args),
+        }),
+      );
     },
     civote: async (_root: unknown, args: CivoteArgs, ctx: GraphqlContext): Promise<CiVoteRecord[]> => {
       const range = timestampRange(args.timestamp, args.where);
       if (range === undefined) return [];
-      return ctx.store.findVotes({
-        ...(truthy(args.commitId) ? { commitId: args.commitId } : {}),
-        ...(truthy(args.ciName) ? { ciName: args.ciName } : {}),
-        ...(typeof args.ciVote === 'boolean' ? { ciVote: args.ciVote } : {}),
-        ...(typeof args.ciInProgress === 'boolean' ? { ciInProgress: args.ciInProgress } : {}),
-        ...(truthy(args.user) ? { user: args.user } : {}),
-        ...(truthy(args.component) ? { component: args.component } : {}),
-        ...(range ? { timestamp: range } : {}),
-        ...page(args),
-      });
+      return ctx.gate.run(() =>
+        ctx.store.findVotes({
+          ...(truthy(args.commitId) ? { commitId: args.commitId } : {}),
+          ...(truthy(args.ciName) ? { ciName: args.ciName } : {}),
+          ...(typeof args.ciVote === 'boolean' ? { ciVote: args.ciVote } : {}),
+          ...(typeof args.ciInProgress === 'boolean' ? { ciInProgress: args.ciInProgress } : {}),
+          ...(truthy(args.user) ? { user: args.user } : {}),
+          ...(truthy(args.component) ? { component: args.component } : {}),
+          ...(range ? { timestamp: range } : {}),
+          ...page(args),
+        }),
+      );
     },
     civoteAgg: async (
       _root: unknown,
@@ -148,27 +165,31 @@ export const graphqlResolvers = {
         );
       }
       if (range === undefined) return [];
-      return ctx.store.findAggregateVotes({
-        ...(truthy(args.refHash) ? { refHash: args.refHash } : {}),
-        ...(truthy(args.ciName) ? { ciName: args.ciName } : {}),
-        ...(typeof args.ciVote === 'boolean' ? { ciVote: args.ciVote } : {}),
-        ...(typeof args.ciInProgress === 'boolean' ? { ciInProgress: args.ciInProgress } : {}),
-        ...(truthy(args.user) ? { user: args.user } : {}),
-        ...(range ? { timestamp: range } : {}),
-        ...(args.lastRefHash ? { lastRefHash: true } : {}),
-        ...page(args),
-      });
+      return ctx.gate.run(() =>
+        ctx.store.findAggregateVotes({
+          ...(truthy(args.refHash) ? { refHash: args.refHash } : {}),
+          ...(truthy(args.ciName) ? { ciName: args.ciName } : {}),
+          ...(typeof args.ciVote === 'boolean' ? { ciVote: args.ciVote } : {}),
+          ...(typeof args.ciInProgress === 'boolean' ? { ciInProgress: args.ciInProgress } : {}),
+          ...(truthy(args.user) ? { user: args.user } : {}),
+          ...(range ? { timestamp: range } : {}),
+          ...(args.lastRefHash ? { lastRefHash: true } : {}),
+          ...page(args),
+        }),
+      );
     },
     packageStatus: async (
       _root: unknown,
       args: { projectName?: string | null; status?: string | null },
       ctx: GraphqlContext,
     ): Promise<unknown[]> => {
-      const packages = truthy(args.projectName) ? [args.projectName] : [...(await ctx.packages())];
-      const [last, lastGood] = await Promise.all([
-        ctx.store.lastBuildsPerProject({ projects: packages }),
+      const packages = truthy(args.projectName)
+        ? [args.projectName]
+        : [...(await ctx.gate.run(() => ctx.packages()))];
+      const last = await ctx.gate.run(() => ctx.store.lastBuildsPerProject({ projects: packages }));
+      const lastGood = await ctx.gate.run(() =>
         ctx.store.lastBuildsPerProject({ projects: packages, status: 'SUCCESS' }),
-      ]);
+      );
       const lastOf = new Map(last.map((commit) => [commit.projectName, commit]));
       const goodOf = new Map(lastGood.map((commit) => [commit.projectName, commit]));
       const result: unknown[] = [];
@@ -188,13 +209,18 @@ export const graphqlResolvers = {
   },
   Commit: {
     id: (commit: CommitRecord) => globalId('Commit', commit.id),
+    dtCommit: (commit: CommitRecord) => graphqlInt(commit.dtCommit),
+    dtDistro: (commit: CommitRecord) => graphqlInt(commit.dtDistro),
+    dtExtended: (commit: CommitRecord) => graphqlInt(commit.dtExtended),
+    dtBuild: (commit: CommitRecord) => graphqlInt(commit.dtBuild),
   },
   CIVote: {
     id: (vote: CiVoteRecord) => globalId('CIVote', vote.id),
+    timestamp: (vote: CiVoteRecord) => graphqlInt(vote.timestamp),
     commit: (vote: CiVoteRecord, _args: unknown, ctx: GraphqlContext) => {
       let pending = ctx.commitCache.get(vote.commitId);
       if (!pending) {
-        pending = ctx.store.getCommit(vote.commitId);
+        pending = ctx.gate.run(() => ctx.store.getCommit(vote.commitId));
         ctx.commitCache.set(vote.commitId, pending);
       }
       return pending;
@@ -202,5 +228,6 @@ export const graphqlResolvers = {
   },
   CIVoteAgg: {
     id: (vote: AggregateVoteRecord) => globalId('CIVoteAgg', vote.id),
+    timestamp: (vote: AggregateVoteRecord) => graphqlInt(vote.timestamp),
   },
 };

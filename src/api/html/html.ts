@@ -1,4 +1,9 @@
-/** Small, safe HTML building: every value is escaped; only http(s) URLs become links. */
+import { formatUnixTime } from '../../util/time-range.js';
+
+/**
+ * Small, safe HTML building: every value is escaped; only http(s) URLs
+ * become links (and file: ones under the configured baseurl).
+ */
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -41,13 +46,13 @@ export function pageLink(
   return raw(`<a href="${escapeHtml(query ? `${page}?${query}` : page)}">${render(text)}</a>`);
 }
 
-/** A link when `url` is http(s) (never `javascript:` and the like), else the text alone. */
-export function externalLink(url: string | null | undefined, text?: string): Html {
+const WEB_PROTOCOLS: readonly string[] = ['http:', 'https:'];
+
+function link(url: string | null | undefined, text: string | undefined, protocols: readonly string[]): Html {
   if (!url) return raw('');
   let safe = false;
   try {
-    const parsed = new URL(url);
-    safe = parsed.protocol === 'http:' || parsed.protocol === 'https:';
+    safe = protocols.includes(new URL(url).protocol);
   } catch {
     safe = false;
   }
@@ -55,10 +60,28 @@ export function externalLink(url: string | null | undefined, text?: string): Htm
   return raw(safe ? `<a href="${escapeHtml(url)}" rel="noopener noreferrer">${label}</a>` : label);
 }
 
-/** `YYYY-MM-DD HH:MM:SS` in UTC, as DLRN's `strftime` template filter. */
+/** A link when `url` is http(s) (never `javascript:` and the like), else the text alone: for URLs clients sent. */
+export function externalLink(url: string | null | undefined, text?: string): Html {
+  return link(url, text, WEB_PROTOCOLS);
+}
+
+/**
+ * A link into `repos/` under the configured baseurl, which may be a `file:`
+ * URL (a workspace read from disk) as well as http(s); still never
+ * `javascript:` and the like. Only for URLs ferry builds from its baseurl.
+ */
+export function reposLink(url: string | null | undefined, text?: string): Html {
+  return link(url, text, [...WEB_PROTOCOLS, 'file:']);
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in UTC, as DLRN's `strftime` template filter; a stored number no date can show is shown as it is. */
 export function formatTime(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined) return '';
-  return new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 19);
+  return formatUnixTime(seconds);
+}
+
+/** `1 vote`, `2 votes`, `0 votes`. */
+export function counted(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
 }
 
 export interface TableRow {
@@ -78,14 +101,27 @@ export function table(headers: readonly string[], rows: readonly TableRow[]): Ht
   return raw(`<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}${empty}\n</tbody>\n</table>`);
 }
 
+// Long unbroken values (40-hex hashes, DLRN release strings, URLs) may wrap anywhere,
+// so a table never grows past the window (report.html fits 1,280 px).
 const STYLE = `body{font-family:sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse;width:100%;font-size:0.9em}
-th,td{border:1px solid #ccc;padding:0.3em 0.5em;text-align:left;vertical-align:top}
+th,td{border:1px solid #ccc;padding:0.3em 0.5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#f0f0f0}tr.failure td{background:#fde8e8}tr.success td{background:#eaf6ea}
 nav{margin:0.8em 0}nav a{margin-right:1em}code{font-size:0.95em}`;
 
-/** A whole page. */
-export function page(title: string, heading: string, body: readonly Html[]): string {
+/**
+ * A whole page. The pages live under `/api/`; the front page (`atRoot`) at
+ * `/`, so its navigation links go down into `api/`. Links are relative, so
+ * the pages work behind a proxy that serves them under a prefix.
+ */
+export function page(
+  title: string,
+  heading: string,
+  body: readonly Html[],
+  options: { readonly atRoot?: boolean } = {},
+): string {
+  const api = options.atRoot ? 'api/' : '';
+  const home = options.atRoot ? './' : '../';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -95,7 +131,7 @@ export function page(title: string, heading: string, body: readonly Html[]): str
 </head>
 <body>
 <h1>${escapeHtml(heading)}</h1>
-<nav><a href="civotes.html">CI votes</a><a href="civotes_agg.html">CI votes on aggregates</a><a href="report.html">Builds</a></nav>
+<nav><a href="${home}">Home</a><a href="${api}civotes.html">CI votes</a><a href="${api}civotes_agg.html">CI votes on aggregates</a><a href="${api}report.html">Builds</a></nav>
 ${body.map((part) => part.html).join('\n')}
 </body>
 </html>

@@ -1,6 +1,6 @@
 import { shardedCommitDir } from '../../layout/index.js';
 import type { CommitRecord } from '../../store/index.js';
-import { escapeHtml, externalLink, formatTime, page, pageLink, pager, raw, table } from './html.js';
+import { escapeHtml, formatTime, page, pageLink, pager, raw, reposLink, table } from './html.js';
 import type { PageOptions } from './vote-pages.js';
 
 /** Version and release of a build from its NVR (`name-version-release`). */
@@ -12,7 +12,10 @@ export function versionRelease(nvr: string | null): { version: string; release: 
   return { version: nvr.slice(version + 1, release), release: nvr.slice(release + 1) };
 }
 
-/** report.html: the newest builds, with links to their repositories and build logs under baseurl. */
+/**
+ * report.html: the newest builds, with links to their repositories and build
+ * logs under baseurl (http, https or file: it is ferry's configuration).
+ */
 export function renderReportPage(
   commits: readonly CommitRecord[],
   baseurl: string,
@@ -40,11 +43,11 @@ export function renderReportPage(
         commit.component ?? '',
         commit.status,
         commit.status === 'SUCCESS' && repoUrl && !commit.purged
-          ? externalLink(repoUrl, 'repo')
+          ? reposLink(repoUrl, 'repo')
           : commit.purged
             ? 'purged'
             : '',
-        repoUrl && !commit.purged ? externalLink(`${repoUrl}/rpmbuild.log`, 'build log') : '',
+        repoUrl && !commit.purged ? reposLink(`${repoUrl}/rpmbuild.log`, 'build log') : '',
       ],
     };
   });

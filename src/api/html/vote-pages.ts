@@ -6,6 +6,7 @@ import type {
   RepoVoteSummary,
 } from '../../store/index.js';
 import {
+  counted,
   escapeHtml,
   externalLink,
   formatTime,
@@ -58,7 +59,7 @@ export function renderCiVotesPage(
     }),
   );
   return page('CI Votes', capitalize(options.title), [
-    raw(`<p>${count} votes, newest first.</p>`),
+    raw(`<p>${escapeHtml(counted(count, 'vote'))}, newest first.</p>`),
     body,
     pager('civotes.html', {}, options.offset, options.limit, count),
   ]);
@@ -154,7 +155,7 @@ export function renderCiVotesAggPage(
     })),
   );
   return page('CI Votes for Aggregates', capitalize(options.title), [
-    raw(`<p>${count} votes, newest first.</p>`),
+    raw(`<p>${escapeHtml(counted(count, 'vote'))}, newest first.</p>`),
     body,
     pager('civotes_agg.html', {}, options.offset, options.limit, count),
   ]);

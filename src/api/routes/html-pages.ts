@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { CommitRecord } from '../../store/index.js';
 import type { RoutePluginOptions } from '../api-context.js';
 import { addRoute } from '../define-route.js';
+import { renderFrontPage } from '../html/front-page.js';
 import { renderReportPage } from '../html/report-page.js';
 import {
   renderCiVotesAggDetailPage,
@@ -26,9 +27,20 @@ function html(reply: FastifyReply, text: string): string {
 
 const HTML = 'text/html';
 
-/** DLRN's HTML pages under /api: civotes, civotes_detail, civotes_agg, civotes_agg_detail, report. */
+/** DLRN's HTML pages under /api: civotes, civotes_detail, civotes_agg, civotes_agg_detail, report; and `/`. */
 export const htmlPageRoutes: FastifyPluginAsync<RoutePluginOptions> = (app, { ctx }) => {
   const badInput = { 400: { description: 'Invalid parameters', schema: errorResponse } };
+
+  addRoute(app, ctx.routes, {
+    method: 'GET',
+    url: '/',
+    operationId: 'frontPage',
+    summary: 'Front page: links to the HTML pages, repos/, the OpenAPI document and the metrics',
+    tags: ['pages'],
+    access: 'read',
+    responses: { 200: { description: 'HTML page', contentType: HTML } },
+    handler: ({ reply }) => Promise.resolve(html(reply, renderFrontPage(ctx.title))),
+  });
 
   addRoute(app, ctx.routes, {
     method: 'GET',

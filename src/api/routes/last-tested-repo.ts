@@ -6,6 +6,7 @@ import { addRoute, userOf } from '../define-route.js';
 import { HttpError } from '../http-error.js';
 import { lastTestedRepoInput, lastTestedRepoPostInput, type LastTestedRepoInput } from '../schemas/inputs.js';
 import { errorResponse, repoResponse, type RepoResponse } from '../schemas/responses.js';
+import { checkJobName } from '../services/job-names.js';
 
 /** DLRN: votes newer than now - max_age hours; 0 means any age. */
 export function oldestVoteTime(now: number, maxAgeHours: number): number {
@@ -78,10 +79,15 @@ export const lastTestedRepoRoutes: FastifyPluginAsync<RoutePluginOptions> = (app
       201: { description: 'The repository, with the in-progress vote just recorded', schema: repoResponse },
       400: { description: 'Invalid parameters, or no vote found', schema: errorResponse },
       401: { description: 'No or wrong credentials', schema: errorResponse },
-      403: { description: 'The user lacks the write role', schema: errorResponse },
+      403: {
+        description:
+          'The user lacks the write role, or reporting_job_id is reserved (current, consistent, a promotion name)',
+        schema: errorResponse,
+      },
       415: { description: 'The body is not JSON', schema: errorResponse },
     },
     handler: async ({ input, identity, request }) => {
+      await checkJobName(ctx.store, 'reporting_job_id', input.reporting_job_id);
       const { vote, commit } = await findLastTested(ctx, input);
       const recorded = await ctx.votes.record({
         commitId: commit.id,

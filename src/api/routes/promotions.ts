@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import { shardedCommitDir } from '../../layout/index.js';
 import type { CommitRecord, PromotionRecord } from '../../store/index.js';
+import { MAX_NAME_BYTES } from '../../util/names.js';
 import type { ApiContext, RoutePluginOptions } from '../api-context.js';
 import { addRoute, userOf } from '../define-route.js';
 import { HttpError } from '../http-error.js';
@@ -54,7 +55,10 @@ function precheckName(raw: unknown): void {
 }
 
 const writeErrors = {
-  400: { description: 'Invalid parameters, or no successful build with these hashes', schema: errorResponse },
+  400: {
+    description: `Invalid parameters (promote_name over ${MAX_NAME_BYTES} bytes), or no successful build with these hashes`,
+    schema: errorResponse,
+  },
   401: { description: 'No or wrong credentials', schema: errorResponse },
   403: {
     description: 'The user lacks the write role, or the name is reserved or not a plain name',

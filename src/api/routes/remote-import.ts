@@ -14,19 +14,30 @@ export const remoteImportRoutes: FastifyPluginAsync<RoutePluginOptions> = (app, 
     operationId: 'remoteImport',
     summary: 'Import a commit built by another instance',
     description:
-      "repo_url is the remote snapshot's URL; its commit.yaml, RPMs and logs are downloaded. A commit older than the " +
-      "package's last build here is skipped, as DLRN does.",
+      "repo_url is the remote snapshot's URL; its commit.yaml, repodata, RPMs and logs are downloaded. A commit older " +
+      "than the package's last build here is skipped, as DLRN does. Nothing is recorded unless commit.yaml passes " +
+      'every check and, for a successful build, every RPM matches the snapshot repodata and is readable.',
     tags: ['builds'],
     access: 'write',
     input: remoteImportInput,
     status: 201,
     responses: {
       201: { description: 'Imported (or skipped as older)', schema: remoteImportResponse },
-      400: { description: 'Invalid parameters', schema: errorResponse },
+      400: {
+        description: 'Invalid parameters, or the remote snapshot cannot be imported (every reason named)',
+        schema: errorResponse,
+      },
       401: { description: 'No or wrong credentials', schema: errorResponse },
       403: { description: 'The user lacks the write role', schema: errorResponse },
+      409: {
+        description: "The snapshot's directory holds a build recorded here (a RETRY being retried)",
+        schema: errorResponse,
+      },
       415: { description: 'The body is not JSON', schema: errorResponse },
-      502: { description: 'The remote snapshot could not be read', schema: errorResponse },
+      502: {
+        description: 'The remote instance could not be read (network, timeout, HTTP error)',
+        schema: errorResponse,
+      },
     },
     handler: async ({ input, request }) => {
       // One import at a time, as DLRN's remote.lck.
@@ -37,6 +48,9 @@ export const remoteImportRoutes: FastifyPluginAsync<RoutePluginOptions> = (app, 
             reposDir: ctx.reposDir,
             fetch: ctx.fetch,
             timeoutMs: ctx.downloadTimeoutMs,
+            baseurl: ctx.baseurl,
+            reponame: ctx.reponame,
+            now: ctx.clock(),
             ...(ctx.publishImported ? { publish: ctx.publishImported } : {}),
           },
           input.repo_url,

@@ -3,7 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { RoutePluginOptions } from '../api-context.js';
 import { addRoute, userOf } from '../define-route.js';
 import { HttpError } from '../http-error.js';
-import { reportResultInput } from '../schemas/inputs.js';
+import { reportResultSchema } from '../schemas/inputs.js';
+import { checkJobName } from '../services/job-names.js';
 import { errorResponse, reportResultResponse, type ReportResultResponse } from '../schemas/responses.js';
 
 /** POST /api/report_result: a CI job's vote on a snapshot (commit+distro hashes) or on an aggregate hash. */
@@ -17,16 +18,25 @@ export const reportResultRoutes: FastifyPluginAsync<RoutePluginOptions> = (app, 
       'Either commit_hash and distro_hash (optionally extended_hash) of a successful build, or the aggregate_hash of a promotion.',
     tags: ['votes'],
     access: 'write',
-    input: reportResultInput,
+    input: reportResultSchema(ctx.clock),
     status: 201,
     responses: {
       201: { description: 'The vote recorded', schema: reportResultResponse },
-      400: { description: 'Invalid parameters, or unknown hashes', schema: errorResponse },
+      400: {
+        description:
+          "Invalid parameters (a timestamp outside 1970 to one day past the server's clock), or unknown hashes",
+        schema: errorResponse,
+      },
       401: { description: 'No or wrong credentials', schema: errorResponse },
-      403: { description: 'The user lacks the write role', schema: errorResponse },
+      403: {
+        description:
+          'The user lacks the write role, or job_id is reserved (current, consistent, a promotion name)',
+        schema: errorResponse,
+      },
       415: { description: 'The body is not JSON', schema: errorResponse },
     },
     handler: async ({ input, identity, request }): Promise<ReportResultResponse> => {
+      await checkJobName(ctx.store, 'job_id', input.job_id);
       const user = userOf(identity);
       const echo = {
         timestamp: input.timestamp,

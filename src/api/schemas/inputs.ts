@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { EARLIEST_TIME, latestAcceptedTime } from '../../util/time-range.js';
 import {
   commitHashField,
   componentField,
@@ -7,11 +8,14 @@ import {
   FIELD_LIMITS,
   nameField,
   optional,
+  pathNameField,
+  systemClock,
   wireBool,
   wireCount,
   wireInt,
   wireStr,
   wireText,
+  wireTime,
 } from './wire-types.js';
 
 /**
@@ -96,7 +100,7 @@ export const promoteInput = z
     commit_hash: optional(commitHashField),
     distro_hash: optional(commitHashField),
     extended_hash: optional(extendedHashField),
-    promote_name: nameField,
+    promote_name: pathNameField,
   })
   .superRefine((value, ctx) => {
     if (!value.commit_hash || !value.distro_hash) {
@@ -124,60 +128,81 @@ export type PromoteBatchInput = z.output<typeof promoteBatchInput>;
 
 const DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
 
-/** `YYYY-mm-dd` (UTC), as DLRN's `time.strptime(value, '%Y-%m-%d')`, to unix seconds at 00:00 UTC. */
-export const wireDate = wireText(32).transform((text, ctx) => {
-  const match = DATE.exec(text);
-  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
-  const time = Date.UTC(year, month - 1, day);
-  const back = new Date(time);
-  if (
-    !match ||
-    back.getUTCFullYear() !== year ||
-    back.getUTCMonth() !== month - 1 ||
-    back.getUTCDate() !== day
-  ) {
-    ctx.addIssue({ code: 'custom', message: 'Invalid date format, it must be YYYY-mm-dd' });
-    return z.NEVER;
-  }
-  return Math.floor(time / 1000);
-});
+/**
+ * `YYYY-mm-dd` (UTC), as DLRN's `time.strptime(value, '%Y-%m-%d')`, to unix
+ * seconds at 00:00 UTC; like every time a client sends, from 1970-01-01 to
+ * one day past the server's clock.
+ */
+export function wireDate(clock: () => number = systemClock) {
+  return wireText(32).transform((text, ctx) => {
+    const match = DATE.exec(text);
+    const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
+    const time = Date.UTC(year, month - 1, day);
+    const back = new Date(time);
+    if (
+      !match ||
+      back.getUTCFullYear() !== year ||
+      back.getUTCMonth() !== month - 1 ||
+      back.getUTCDate() !== day
+    ) {
+      ctx.addIssue({ code: 'custom', message: 'Invalid date format, it must be YYYY-mm-dd' });
+      return z.NEVER;
+    }
+    const seconds = Math.floor(time / 1000);
+    if (seconds < EARLIEST_TIME || seconds > latestAcceptedTime(clock())) {
+      ctx.addIssue({
+        code: 'custom',
+        message: "out of range: from 1970-01-01 to one day past the server's clock",
+      });
+      return z.NEVER;
+    }
+    return seconds;
+  });
+}
 
-export const metricsInput = z.object({
-  start_date: wireDate,
-  end_date: wireDate,
-  package_name: optional(nameField),
-});
+export function metricsSchema(clock: () => number) {
+  return z.object({
+    start_date: wireDate(clock),
+    end_date: wireDate(clock),
+    package_name: optional(nameField),
+  });
+}
+export const metricsInput = metricsSchema(systemClock);
 export type MetricsInput = z.output<typeof metricsInput>;
 
-export const reportResultInput = z
-  .object({
-    timestamp: wireInt,
-    success: wireBool,
-    job_id: nameField,
-    url: wireText(FIELD_LIMITS.url),
-    commit_hash: optional(commitHashField),
-    distro_hash: optional(commitHashField),
-    extended_hash: optional(extendedHashField),
-    aggregate_hash: optional(commitHashField),
-    notes: optional(wireStr(FIELD_LIMITS.notes)).transform((notes) => notes ?? ''),
-  })
-  .superRefine((value, ctx) => {
-    const fail = (path: string, message: string): void => {
-      ctx.addIssue({ code: 'custom', path: [path], message });
-    };
-    if (!value.commit_hash && !value.distro_hash && !value.aggregate_hash) {
-      fail(
-        'aggregate_hash',
-        'Either the aggregate hash or both commit_hash and distro_hash must be provided',
-      );
-    } else if (value.commit_hash && !value.distro_hash) {
-      fail('distro_hash', 'If commit_hash is provided, distro_hash must be provided too');
-    } else if (value.distro_hash && !value.commit_hash) {
-      fail('commit_hash', 'If distro_hash is provided, commit_hash must be provided too');
-    } else if (value.aggregate_hash && (value.commit_hash || value.distro_hash)) {
-      fail('aggregate_hash', 'aggregate_hash and commit/distro_hash cannot be combined');
-    }
-  });
+/** report_result's input; `clock` bounds the timestamp (at most one day past it). */
+export function reportResultSchema(clock: () => number) {
+  return z
+    .object({
+      timestamp: wireTime(clock),
+      success: wireBool,
+      job_id: nameField,
+      url: wireText(FIELD_LIMITS.url),
+      commit_hash: optional(commitHashField),
+      distro_hash: optional(commitHashField),
+      extended_hash: optional(extendedHashField),
+      aggregate_hash: optional(commitHashField),
+      notes: optional(wireStr(FIELD_LIMITS.notes)).transform((notes) => notes ?? ''),
+    })
+    .superRefine((value, ctx) => {
+      const fail = (path: string, message: string): void => {
+        ctx.addIssue({ code: 'custom', path: [path], message });
+      };
+      if (!value.commit_hash && !value.distro_hash && !value.aggregate_hash) {
+        fail(
+          'aggregate_hash',
+          'Either the aggregate hash or both commit_hash and distro_hash must be provided',
+        );
+      } else if (value.commit_hash && !value.distro_hash) {
+        fail('distro_hash', 'If commit_hash is provided, distro_hash must be provided too');
+      } else if (value.distro_hash && !value.commit_hash) {
+        fail('commit_hash', 'If distro_hash is provided, commit_hash must be provided too');
+      } else if (value.aggregate_hash && (value.commit_hash || value.distro_hash)) {
+        fail('aggregate_hash', 'aggregate_hash and commit/distro_hash cannot be combined');
+      }
+    });
+}
+export const reportResultInput = reportResultSchema(systemClock);
 export type ReportResultInput = z.output<typeof reportResultInput>;
 
 export const remoteImportInput = z.object({

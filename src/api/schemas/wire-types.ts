@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+import { MAX_NAME_BYTES, nameBytes } from '../../util/names.js';
+import { describeAcceptedTimes, isAcceptedTime } from '../../util/time-range.js';
+
 /**
  * The value types of DLRN's API as its clients send them. DLRN parses input
  * with pydantic (v1, lax mode): the dlrnapi client sends booleans as the
@@ -100,6 +103,32 @@ export const commitHashField = wireStr(FIELD_LIMITS.hash);
 export const extendedHashField = wireStr(FIELD_LIMITS.extendedHash);
 export const nameField = wireStr(FIELD_LIMITS.name);
 export const componentField = wireStr(FIELD_LIMITS.component);
+
+/**
+ * A name that becomes a file name (promote_name: `repos/<name>`): at most
+ * MAX_NAME_BYTES UTF-8 bytes, so that every file ferry derives from it fits
+ * the file system's 255 (see src/util/names.ts). Which characters are
+ * allowed is the promoter's rule (403 for others, as DLRN).
+ */
+export const pathNameField = wireStr(MAX_NAME_BYTES).refine((name) => nameBytes(name) <= MAX_NAME_BYTES, {
+  message: `at most ${MAX_NAME_BYTES} bytes`,
+});
+
+/** The server's clock in unix seconds, for schemas built without the API's. */
+export const systemClock = (): number => Math.floor(Date.now() / 1000);
+
+/**
+ * A time a client sends (unix seconds, as wireInt): from 1970 to one day past
+ * the server's clock (src/util/time-range.ts); anything else is a 400.
+ */
+export function wireTime(clock: () => number) {
+  return wireInt.superRefine((value, ctx) => {
+    const now = clock();
+    if (!isAcceptedTime(value, now)) {
+      ctx.addIssue({ code: 'custom', message: `out of range: expected ${describeAcceptedTimes(now)}` });
+    }
+  });
+}
 
 /**
  * An optional field as pydantic's `Optional[...]`: absent or JSON null both

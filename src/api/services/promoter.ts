@@ -2,6 +2,7 @@ import { lstat, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import {
+  isChaserLabel,
   isValidLabelName,
   labelPath,
   snapshotDir,
@@ -9,6 +10,7 @@ import {
   writeAggregateRepo,
 } from '../../layout/index.js';
 import type { CommitRecord, PromotionRecord, StoreApi } from '../../store/index.js';
+import { MAX_NAME_BYTES, nameBytes } from '../../util/names.js';
 import { HttpError } from '../http-error.js';
 import type { KeyedMutex } from '../keyed-mutex.js';
 import { LinkJournal } from './link-journal.js';
@@ -36,9 +38,20 @@ export interface PromoterOptions {
   readonly mutex: KeyedMutex;
 }
 
-/** DLRN's rule plus ferry's layout names: `current`, `consistent`, paths and layout files are not promotion names. */
+/**
+ * DLRN's rule plus ferry's layout names: `current`, `consistent` (in any
+ * case: a case-insensitive file system would make them one link), paths and
+ * layout files are not promotion names (403, as DLRN). A name longer than
+ * MAX_NAME_BYTES is a 400 first: it could not be a file name.
+ */
 export function checkPromoteName(name: string): void {
-  if (name === 'current' || name === 'consistent' || !isValidLabelName(name)) {
+  if (nameBytes(name) > MAX_NAME_BYTES) {
+    throw new HttpError(
+      400,
+      `Invalid parameters: promote_name: at most ${MAX_NAME_BYTES} bytes (it has ${nameBytes(name)})`,
+    );
+  }
+  if (isChaserLabel(name) || !isValidLabelName(name)) {
     throw new HttpError(403, `Invalid promote_name ${name}`);
   }
 }

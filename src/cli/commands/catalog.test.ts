@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { chmod, cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import {
 } from '../../../test/helpers/catalog-fixture.js';
 import { runFerry } from '../../../test/helpers/run-ferry.js';
 import { tempDir } from '../../../test/helpers/temp-dir.js';
+import { aliasBomb } from '../../../test/helpers/yaml-arbitrary.js';
 
 type Json = Record<string, unknown>;
 
@@ -98,6 +99,46 @@ describe('ferry catalog validate', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toBe(
       `error: no catalog: pass --catalog PATH (an rdoinfo file or checkout) or run in a workspace (${elsewhere} has no ferry.yaml)\n`,
+    );
+  });
+
+  it('reports an alias bomb as one error line and exits 2, without a crash', async () => {
+    const dir = await tempDir('ferry-bomb-');
+    await writeFile(join(dir, 'rdo.yml'), `releases: []\npackages: []\n${aliasBomb(9, 9)}`);
+
+    const run = await runFerry(['catalog', 'validate', '--catalog', dir]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('');
+    expect(run.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^error: rdo\.yml:\d+:\d+ x(\.l\d)?: aliases expand the document past 16 MiB$/),
+      '(2 more problems that follow from the unreadable rdo.yml not shown: fix it first)',
+      `catalog ${join(dir, 'rdo.yml')}: 0 packages, 0 releases, 1 file: 1 error, 0 warnings`,
+      '',
+    ]);
+  });
+
+  it('reports an alias bomb or a bad retry pattern in ferry.yaml with file:line:column, exit 2', async () => {
+    const bomb = await tempDir('ferry-ws-bomb-');
+    await writeFile(join(bomb, 'ferry.yaml'), `catalog: {path: ${BASIC_CATALOG}}\n${aliasBomb(9, 9)}`);
+    const pattern = await tempDir('ferry-ws-pattern-');
+    await writeFile(
+      join(pattern, 'ferry.yaml'),
+      `catalog: {path: ${BASIC_CATALOG}}\nretry:\n  patterns: ['timed out', '(unclosed']\n`,
+    );
+
+    const bombRun = await runFerry(['--workspace', bomb, 'catalog', 'validate']);
+    const patternRun = await runFerry(['--workspace', pattern, 'catalog', 'validate']);
+
+    expect(bombRun.code).toBe(2);
+    expect(bombRun.stderr).toMatch(
+      new RegExp(
+        `^error: ${join(bomb, 'ferry.yaml')}:\\d+:\\d+: x(\\.l\\d)?: aliases expand the document past 16 MiB\n$`,
+      ),
+    );
+    expect(patternRun.code).toBe(2);
+    expect(patternRun.stderr).toBe(
+      `error: ${join(pattern, 'ferry.yaml')}:3:27: retry.patterns[1]: not a valid regular expression (JavaScript syntax): /(unclosed/: Unterminated group\n`,
     );
   });
 
@@ -248,6 +289,7 @@ describe('ferry catalog info', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
       [
+        `# catalog ${join(BASIC_CATALOG, 'rdo-full.yml')}`,
         `# puppet-nova (project puppet-nova), defined in ${await basicCatalogAt('rdo.yml', 'project: puppet-nova')}`,
         'name: puppet-nova',
         'master-distgit: https://github.com/rdo-packages/puppet-nova-distgit.git',
@@ -290,12 +332,12 @@ describe('ferry catalog info', () => {
     });
   });
 
-  it('says when no package has that name (exit 2)', async () => {
+  it('says when no package has that name, naming the catalog it searched (exit 2)', async () => {
     const run = await runFerry(['catalog', 'info', 'nov', '--catalog', BASIC_CATALOG]);
 
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      'error: no package named "nov" in the catalog (did you mean openstack-nova, puppet-nova?)\n',
+      `error: no package or project named "nov" in the catalog ${join(BASIC_CATALOG, 'rdo-full.yml')} (did you mean openstack-nova, puppet-nova?)\n`,
     );
   });
 });
@@ -326,6 +368,39 @@ describe.runIf(existsSync(join(RDOINFO, 'rdo-full.yml')))(
         ['cliff', ['rdo.yml']],
         ['python-cliff', ['deps.yml']],
       ]);
+    });
+  },
+);
+
+const rdoinfoPresent = existsSync(join(RDOINFO, 'rdo-full.yml'));
+
+describe.skipIf(!rdoinfoPresent)(
+  `ferry catalog validate on a copy of the real rdoinfo with one YAML syntax error${rdoinfoPresent ? '' : ' (skipped: ../shared/data absent)'}`,
+  () => {
+    it('prints the syntax error first and leaves out the 1,900 problems that follow from it', async () => {
+      const dir = await tempDir('ferry-rdoinfo-broken-');
+      await cp(RDOINFO, dir, { recursive: true });
+      await chmod(join(dir, 'rdo.yml'), 0o644);
+      const text = await readFile(join(dir, 'rdo.yml'), 'utf8');
+      const entry = '- project: puppet-firewall\n  conf: rpmfactory-puppet\n';
+      expect(text.split(entry)).toHaveLength(2);
+      await writeFile(join(dir, 'rdo.yml'), text.replace(entry, entry.replace('conf: ', 'conf: [')));
+      // The yaml package points at the next line, where the unclosed [ turns out to be unclosed.
+      const next = text.slice(0, text.indexOf(entry) + entry.length).split('\n').length;
+
+      const run = await runFerry(['catalog', 'validate', '--catalog', dir]);
+      const lines = run.stdout.trimEnd().split('\n');
+
+      expect(run.code).toBe(2);
+      expect(lines[0]).toBe(
+        `error: rdo.yml:${next}:3 YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+      );
+      expect(lines.filter((line) => line.startsWith('error: '))).toHaveLength(1);
+      expect(lines.length).toBeLessThan(6);
+      expect(lines.at(-2)).toMatch(
+        /^\(\d{4} more problems that follow from the unreadable rdo\.yml not shown: fix it first\)$/,
+      );
+      expect(lines.at(-1)).toMatch(/: 1 error, 1 warning \(1 notice: --notices shows them\)$/);
     });
   },
 );

@@ -45,7 +45,7 @@ function plural(count: number, word: string): string {
 }
 
 async function runValidate(io: CliIo, command: Command, opts: CatalogOptions & { notices?: boolean }) {
-  const { formatProblem, loadCatalog, validationJson } = await catalogLib();
+  const { formatProblem, loadCatalog, omittedNote, suppressedNote, validationJson } = await catalogLib();
   const path = await catalogPath(command, opts.catalog);
   const load = await loadCatalog(path);
   const entry = join(load.catalog.root, load.catalog.entryFile);
@@ -57,6 +57,8 @@ async function runValidate(io: CliIo, command: Command, opts: CatalogOptions & {
     if (problem.severity === 'notice' && !opts.notices) continue;
     io.stdout(`${problem.severity}: ${formatProblem(problem)}\n`);
   }
+  if (load.omitted > 0) io.stdout(`${omittedNote(load)}\n`);
+  if (load.suppressed > 0) io.stdout(`${suppressedNote(load)}\n`);
   const hidden =
     opts.notices || load.notices === 0 ? '' : ` (${plural(load.notices, 'notice')}: --notices shows them)`;
   const summary =
@@ -133,6 +135,7 @@ async function runInfo(io: CliIo, command: Command, name: string, opts: CatalogO
   const lib = await catalogLib();
   const load = await loadValid(await catalogPath(command, opts.catalog));
   const { catalog } = load;
+  const entry = join(catalog.root, catalog.entryFile);
   const found = lib.findPackages(catalog, name);
   if (found.length === 0) {
     const near = catalog.packages
@@ -141,7 +144,7 @@ async function runInfo(io: CliIo, command: Command, name: string, opts: CatalogO
       .map((pkg) => pkg.name);
     throw new FerryError(
       'FERRY_NOT_FOUND',
-      `no package named ${JSON.stringify(name)} in the catalog${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`,
+      `no package or project named ${JSON.stringify(name)} in the catalog ${entry}${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`,
     );
   }
   const tag = opts.tag ?? opts.release;
@@ -164,17 +167,17 @@ async function runInfo(io: CliIo, command: Command, name: string, opts: CatalogO
     return 0;
   }
   const { dump } = (await import('js-yaml')).default;
-  const blocks = entries.map((entry) => {
-    const where = entry.definedIn.map((p) => `${p.file}:${p.line}:${p.column}`).join(', ');
-    let text = `# ${entry.pkg.name} (project ${entry.pkg.project}), defined in ${where}\n`;
-    if (tag !== undefined && !entry.resolved) text += `# not tagged ${tag}\n`;
-    text += dump(entry.pkg.fields, { lineWidth: -1, noRefs: true });
-    if (entry.resolved) {
-      text += dump({ effective: lib.effectiveJson(entry.resolved) }, { lineWidth: -1, noRefs: true });
+  const blocks = entries.map((shown) => {
+    const where = shown.definedIn.map((p) => `${p.file}:${p.line}:${p.column}`).join(', ');
+    let text = `# ${shown.pkg.name} (project ${shown.pkg.project}), defined in ${where}\n`;
+    if (tag !== undefined && !shown.resolved) text += `# not tagged ${tag}\n`;
+    text += dump(shown.pkg.fields, { lineWidth: -1, noRefs: true });
+    if (shown.resolved) {
+      text += dump({ effective: lib.effectiveJson(shown.resolved) }, { lineWidth: -1, noRefs: true });
     }
     return text;
   });
-  io.stdout(blocks.join('\n'));
+  io.stdout(`# catalog ${entry}\n${blocks.join('\n')}`);
   return 0;
 }
 

@@ -47,6 +47,10 @@ function eventPrinter(io: CliIo): (event: ChaseEvent) => void {
         }
         if (r.labelsFixed.length > 0)
           io.stdout(`labels put back on the snapshots the database records: ${r.labelsFixed.join(', ')}\n`);
+        if (r.aggregatesFixed.length > 0)
+          io.stdout(`aggregates rewritten from their components' labels: ${r.aggregatesFixed.join(', ')}\n`);
+        for (const blocked of r.labelsBlocked)
+          io.stderr(`warning: label not moved onto an incomplete snapshot: ${blocked}\n`);
         break;
       }
       case 'skipped':

@@ -167,6 +167,10 @@ async function runInit(
   let config;
   let text: string | undefined;
   if (created) {
+    // The store's own reading of --database first: its message names the option's value, not a line of
+    // a ferry.yaml that is not written yet.
+    if (options.database !== undefined)
+      (await import('../../store/index.js')).parseStoreUrl(options.database);
     text = renderConfigTemplate(options.database === undefined ? {} : { database: options.database });
     // Validate before anything is written, so a bad --database never leaves a broken workspace behind.
     config = parseConfig(text, configFile);

@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 
 import { FerryError } from '../../errors.js';
-import { action, type CliIo } from '../command-context.js';
+import { action, workspaceOption, type CliIo } from '../command-context.js';
+import { workspaceMirrors } from '../workspace-mirrors.js';
 
 // Loaded when the command runs, so `ferry` itself starts fast.
 const closureLib = () => import('../../closure/index.js');
@@ -27,8 +28,13 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-async function runClosure(io: CliIo, repos: string[], opts: ClosureCliOptions): Promise<number> {
-  const [{ closureSummary, parseRepoSpec, renderClosureJson, renderClosureText, repoClosure }, rpm] =
+async function runClosure(
+  io: CliIo,
+  command: Command,
+  repos: string[],
+  opts: ClosureCliOptions,
+): Promise<number> {
+  const [{ closureSummary, expandRepoArguments, renderClosureJson, renderClosureText, repoClosure }, rpm] =
     await Promise.all([closureLib(), import('../../rpm/arch.js')]);
   if (opts.forcearch !== undefined && !rpm.isKnownArch(opts.forcearch)) {
     throw new FerryError(
@@ -39,9 +45,18 @@ async function runClosure(io: CliIo, repos: string[], opts: ClosureCliOptions): 
   for (const arch of opts.arch) {
     if (arch.trim() === '') throw new FerryError('FERRY_USAGE', '--arch needs an architecture name');
   }
+  // A .repo file or an aggregate label names several repositories; the workspace maps its own URLs to disk.
+  const expand = {
+    ...(opts.forcearch === undefined ? {} : { arch: opts.forcearch }),
+    localMirrors: workspaceMirrors(workspaceOption(command)),
+  };
+  const [checked, lookaside] = await Promise.all([
+    expandRepoArguments(repos, expand),
+    expandRepoArguments(opts.lookaside, expand),
+  ]);
   const report = await repoClosure({
-    repos: repos.map((text) => parseRepoSpec(text)),
-    lookaside: opts.lookaside.map((text) => parseRepoSpec(text)),
+    repos: checked,
+    lookaside,
     check: opts.check,
     pkg: opts.pkg,
     arch: opts.arch,
@@ -68,7 +83,8 @@ export function registerRepoClosure(repo: Command, io: CliIo, setExit: (code: nu
     )
     .argument(
       '<repo...>',
-      'repositories to check: PATH, file:// or http(s):// URL, or ID,PATH (ids as dnf names them)',
+      'repositories to check: PATH, file:// or http(s):// URL, or ID,PATH (ids as dnf names them); ' +
+        'a .repo file or an aggregate label directory stands for the repositories it names',
     )
     .option(
       '--check <id>',
@@ -102,5 +118,9 @@ export function registerRepoClosure(repo: Command, io: CliIo, setExit: (code: nu
     )
     .option('--no-index', "read the XML metadata even where ferry's dependency index is present")
     .option('--json', 'print {"unresolved": [...]} (shape in docs/closure.md)')
-    .action(action(setExit, (repos: string[], opts: ClosureCliOptions) => runClosure(io, repos, opts)));
+    .action(
+      action(setExit, (repos: string[], opts: ClosureCliOptions, command: Command) =>
+        runClosure(io, command, repos, opts),
+      ),
+    );
 }

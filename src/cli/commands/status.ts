@@ -2,10 +2,14 @@ import type { Command } from 'commander';
 
 import { openWorkspace, resolveWorkspaceDir } from '../../config/index.js';
 import type { StatusReport } from '../../report/index.js';
+import { isoSeconds } from '../../util/time-range.js';
 import { action, workspaceOption, type CliIo, type CommandRegistration } from '../command-context.js';
 
+/** `YYYY-MM-DD HH:MM` (UTC); total: a stored number no date can show is printed as it is. */
 function day(seconds: number | null): string {
-  return seconds === null ? '' : new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
+  if (seconds === null) return '';
+  const iso = isoSeconds(seconds);
+  return iso === null ? String(seconds) : iso.slice(0, 16).replace('T', ' ');
 }
 
 /** The human table of `ferry status`. */
@@ -44,6 +48,16 @@ export function formatStatus(report: StatusReport): string {
       `${name} -> ${l.snapshot}${l.project ? ` (${l.project} ${l.commitHash?.slice(0, 7) ?? ''})` : ''}`,
     );
   }
+  if (report.problems.length > 0) {
+    lines.push('', `${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} in repos/:`);
+    for (const p of report.problems) lines.push(`  ${p.kind}: ${p.message}`);
+  }
+  if (report.storeProblems.length > 0) {
+    lines.push('', 'rows of the store ferry refuses today (docs/store.md, Repairs):');
+    for (const p of report.storeProblems) {
+      lines.push(`  ${p.table}: ${p.problem} (${p.count} row${p.count === 1 ? '' : 's'})`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -64,7 +78,8 @@ async function runStatus(io: CliIo, command: Command, opts: { json?: boolean }):
       Math.floor(Date.now() / 1000),
     );
     io.stdout(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
-    return 0;
+    // DESIGN.md's contract: the work ran and found a problem.
+    return report.problems.length > 0 || report.storeProblems.length > 0 ? 1 : 0;
   } finally {
     await store.close();
   }
@@ -73,7 +88,9 @@ async function runStatus(io: CliIo, command: Command, opts: { json?: boolean }):
 export const registerStatusCommand: CommandRegistration = (program, io, setExit) => {
   program
     .command('status')
-    .description('per package: last build, status, failing since; and where the labels point')
+    .description(
+      'per package: last build, status, failing since; where the labels point, and what in repos/ disagrees with them',
+    )
     .option('--json', 'print JSON (docs/json-output.md)')
     .action(action(setExit, (opts: { json?: boolean }, command: Command) => runStatus(io, command, opts)));
 };

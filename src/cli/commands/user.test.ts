@@ -121,6 +121,37 @@ describe.each(['sqlite'] as const)('ferry user on %s', (dialect) => {
     expect(JSON.parse((await ferry(['list', '--json'])).stdout)).toHaveLength(1);
   });
 
+  it('says that no password was given, and how to give one, when stdin is empty', async () => {
+    const { dir, ferry } = await workspace('empty-stdin');
+    await ferry(['add', 'present', '--password-stdin'], 'good password');
+
+    const devNull = await exec(
+      'bash',
+      ['-c', 'node "$0" -w "$1" user add nobody </dev/null', FERRY_BIN, dir],
+      {
+        allowFailure: true,
+      },
+    );
+    const unset = await exec(
+      'bash',
+      ['-c', 'echo "$UNSET" | node "$0" -w "$1" user passwd present --password-stdin', FERRY_BIN, dir],
+      {
+        allowFailure: true,
+        env: { ...process.env, UNSET: '' },
+      },
+    );
+
+    expect([devNull.exitCode, devNull.stderr]).toEqual([
+      2,
+      'error: no password given: stdin was empty. Pipe one in (echo "$PASSWORD" | ferry user add nobody --password-stdin) or run the command in a terminal to type it at a prompt\n',
+    ]);
+    expect([unset.exitCode, unset.stderr]).toEqual([
+      2,
+      'error: no password given: stdin was empty. Pipe one in (echo "$PASSWORD" | ferry user passwd present --password-stdin) or run the command in a terminal to type it at a prompt\n',
+    ]);
+    expect(JSON.parse((await ferry(['list', '--json'])).stdout)).toHaveLength(1);
+  });
+
   it('shows an imported DLRN user as sha512_crypt until the API upgrades it', async () => {
     const { dir, ferry } = await workspace('dlrn');
     const { stdout } = await exec('openssl', ['passwd', '-6', '-stdin'], { input: 'dlrn password\n' });

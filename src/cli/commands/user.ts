@@ -93,8 +93,19 @@ function promptHidden(io: CliIo, prompts: readonly string[]): Promise<string[]> 
  * The new password: from stdin with --password-stdin or when stdin is not a
  * terminal; otherwise typed twice at a prompt that does not echo.
  */
-async function readNewPassword(io: CliIo, options: PasswordOptions): Promise<string> {
-  if (options.passwordStdin || !process.stdin.isTTY) return validateNewPassword(await readStdin());
+async function readNewPassword(io: CliIo, options: PasswordOptions, commandLine: string): Promise<string> {
+  if (options.passwordStdin || !process.stdin.isTTY) {
+    const password = await readStdin();
+    // Nothing at all (</dev/null, an unset variable echoed): not a short password but none.
+    if (password === '') {
+      throw new FerryError(
+        'FERRY_USAGE',
+        `no password given: stdin was empty. Pipe one in (echo "$PASSWORD" | ${commandLine} --password-stdin) ` +
+          'or run the command in a terminal to type it at a prompt',
+      );
+    }
+    return validateNewPassword(password);
+  }
   const [first, second] = await promptHidden(io, ['New password: ', 'Retype new password: ']);
   if (first !== second) throw new FerryError('FERRY_USAGE', 'the passwords did not match');
   return validateNewPassword(first!);
@@ -169,7 +180,9 @@ export const registerUserCommand: CommandRegistration = (program, io, setExit) =
         await withStore(command, async (store) => {
           if (await store.getUser(name))
             throw new FerryError('FERRY_CONFLICT', `user ${name} already exists`);
-          const passwordHash = await hashPassword(await readNewPassword(io, options));
+          const passwordHash = await hashPassword(
+            await readNewPassword(io, options, `ferry user add ${name}`),
+          );
           await store.addUser({ name, passwordHash, role });
         });
         io.stdout(`added user ${name} (${role})\n`);
@@ -196,7 +209,8 @@ export const registerUserCommand: CommandRegistration = (program, io, setExit) =
       action(setExit, async (name: string, options: PasswordOptions, command: Command) => {
         await withStore(command, async (store) => {
           if (!(await store.getUser(name))) throw new FerryError('FERRY_NOT_FOUND', `no user named ${name}`);
-          await store.setUserPassword(name, await hashPassword(await readNewPassword(io, options)));
+          const password = await readNewPassword(io, options, `ferry user passwd ${name}`);
+          await store.setUserPassword(name, await hashPassword(password));
         });
         io.stdout(`changed the password of ${name}\n`);
         return 0;

@@ -1,6 +1,7 @@
-import type { CreateTableBuilder, Kysely, Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 
 import type { StoreDialect } from '../store-url.js';
+import { withIdColumn } from './id-column.js';
 
 /**
  * The first schema: DLRN's tables (projects, commits, civotes, civotes_agg,
@@ -8,14 +9,7 @@ import type { StoreDialect } from '../store-url.js';
  * docs/store.md explains every table and index.
  */
 export function initialMigration(dialect: StoreDialect): Migration {
-  // One integer key shape per dialect; both hand out increasing ids and accept
-  // explicit ids (ferry import dlrn keeps DLRN's).
-  const withId = <T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'> =>
-    table.addColumn('id', 'integer', (col) =>
-      dialect === 'sqlite'
-        ? col.primaryKey().autoIncrement()
-        : col.primaryKey().generatedByDefaultAsIdentity(),
-    );
+  const withId = withIdColumn(dialect);
 
   return {
     async up(db: Kysely<unknown>): Promise<void> {
